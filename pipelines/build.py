@@ -1,0 +1,319 @@
+"""Builds a workspace into one DuckDB file holding the outcome view.
+
+    python -m pipelines.build WORKSPACE_DIR --out FILE.duckdb
+
+Layers: raw text tables (pipelines/read.py) -> typed and validated, duplicates removed
+(pipelines/validate.py) -> staging models -> intermediate models -> marts (pipelines/models/).
+The build writes a new file beside FILE and swaps it in with one rename, so a reader never sees half
+a build and a failed build leaves the last good FILE serving. Exit status: 0 built, 2 the workspace
+cannot be built (the message names the file and what to fix), 1 anything else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import fcntl
+import os
+import sys
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from pipelines import checks, config as config_module, kpis, read, validate, workspace as workspace_module
+from pipelines.config import Config, WorkspaceError
+from pipelines.contract import TABLES
+
+MODELS = Path(__file__).parent / "models"
+MACROS = Path(__file__).parent / "macros.sql"
+# Dependency order. Each file is one `select`; the runner adds `create table <file name> as`.
+MODEL_ORDER = [
+    "staging/stg_signups",
+    "staging/stg_events",
+    "staging/stg_tickets",
+    "staging/stg_demos",
+    "staging/stg_issues",
+    "staging/stg_meetings",
+    "staging/stg_attendees",
+    "staging/stg_people",
+    "staging/stg_org_changes",
+    "intermediate/as_of",
+    "intermediate/function_rows",  # assembled from the config: pipelines/kpis.py
+    "intermediate/weeks",
+    "intermediate/meeting_attendance",
+    "intermediate/coordination_meetings",
+    "marts/function_weekly",
+    "marts/outcome_cohorts",
+    "marts/coordination_weekly",
+    "marts/signature_weekly",
+    "marts/org_changes",
+]
+# Tables that only exist while building: dropped before the file is swapped in.
+_SCRATCH_PREFIXES = ("raw_", "typed_", "deduplicated_", "valid_")
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    build_id: str
+    out: Path
+    seconds: float
+    model_seconds: dict[str, float]
+    rows_rejected: int
+
+
+def build(workspace_dir: Path, out: Path) -> BuildResult:
+    """Build `workspace_dir` into `out`; raises WorkspaceError, leaving `out` untouched, on failure."""
+    started = time.perf_counter()
+    workspace_dir = Path(workspace_dir)
+    if not workspace_dir.is_dir():
+        raise WorkspaceError(f"{workspace_dir}: not a folder; a workspace is a folder of exports with a seams.toml")
+    config = config_module.load(workspace_dir)
+    files = workspace_module.discover(workspace_dir, config)
+    out = Path(out).resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with _build_lock(out):
+        tmp = out.with_name(f"{out.name}.{uuid.uuid4().hex[:8]}.tmp")
+        try:
+            result = _build_into(tmp, workspace_dir, config, files, started)
+            # A writer killed earlier may have left a log that no longer matches the new file.
+            Path(f"{out}.wal").unlink(missing_ok=True)
+            os.replace(tmp, out)
+        finally:
+            tmp.unlink(missing_ok=True)
+            Path(f"{tmp}.wal").unlink(missing_ok=True)
+    return BuildResult(result.build_id, out, time.perf_counter() - started, result.model_seconds, result.rows_rejected)
+
+
+@contextmanager
+def _build_lock(out: Path):
+    """One build at a time per output file, across processes (the app and the command line)."""
+    with open(f"{out}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def connect(path: Path | str = ":memory:") -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(path))
+    # Deterministic output whatever the machine's zone; zones are always explicit in the models.
+    con.execute("set TimeZone = 'UTC'")
+    # DuckDB 2.0.x can push a cast into read_csv and fail a whole read on one bad value (duckdb#23818).
+    con.execute("set disabled_optimizers = 'type_pushdown'")
+    con.execute(MACROS.read_text())
+    return con
+
+
+def _build_into(tmp: Path, root: Path, config: Config, files: dict, started: float) -> BuildResult:
+    con = connect(tmp)
+    try:
+        timings: dict[str, float] = {}
+        _write_config_tables(con, config)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            # Hashing runs beside DuckDB's reading (hashlib releases the GIL on large buffers).
+            hashes = {f.path: pool.submit(workspace_module.file_sha256, f.path) for fs in files.values() for f in fs}
+            reads = _read_all(con, files, timings)
+            _validate_all(con, timings)
+            _check_survivors(con, config, reads)
+            _run_models(con, config, timings)
+            build_id = _write_build_tables(con, root, config, files, reads, {p: h.result() for p, h in hashes.items()}, started)
+        for table in _scratch_tables(con):
+            con.execute(f"drop table {table}")
+        failures = checks.run(con)
+        if failures:
+            raise RuntimeError("the built data failed its own checks: " + "; ".join(failures))
+        rejected = con.execute("select count(*) from rejects").fetchone()[0]
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    return BuildResult(build_id, tmp, time.perf_counter() - started, timings, rejected)
+
+
+def _write_config_tables(con, config: Config):
+    ws = config.workspace
+    as_of = ws.as_of
+    if isinstance(as_of, dt.date) and not isinstance(as_of, dt.datetime):
+        # A date means "to the end of that day": the next local midnight.
+        as_of = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
+    aware = as_of is not None and as_of.tzinfo is not None
+    con.execute(
+        """create table cfg_workspace as select
+            ?::varchar as name, ?::varchar as timezone, ?::integer as week_start_isodow, ?::varchar as currency,
+            coalesce(?::timestamptz, local_to_instant(?::timestamp, ?::varchar)) as as_of_at,
+            ?::date as start_date""",
+        [
+            ws.name, ws.timezone, ws.week_start_isodow, ws.currency,
+            as_of if aware else None, None if aware else as_of, ws.timezone, ws.start,
+        ],
+    )
+    o = config.outcome
+    con.execute(
+        """create table cfg_outcome as select ?::varchar as name, ?::varchar as milestone_event,
+            ?::integer as window_days, ?::double as target, ?::integer as stall_weeks, ?::double as stall_min_gain""",
+        [o.name, o.milestone_event, o.window_days, o.target, o.stall_weeks, o.stall_min_gain],
+    )
+    con.execute(
+        """create table cfg_functions (function_order integer, function varchar, kpi varchar, table_name varchar,
+            date_column varchar, measure varchar, value_column varchar, target double, direction varchar,
+            amber_band double)"""
+    )
+    for i, f in enumerate(config.functions):
+        con.execute(
+            "insert into cfg_functions values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [i, f.name, f.kpi, f.table, f.date_column, f.measure, f.column, f.target, f.direction, f.amber_band],
+        )
+    con.execute("create table cfg_org_changes (changed_on date, label varchar)")
+    for change in config.org_changes:
+        con.execute("insert into cfg_org_changes values (?, ?)", [change.changed_on, change.label])
+    c = config.coordination
+    con.execute(
+        "create table cfg_coordination as select ?::double as over_collaboration_rise, ?::integer as min_group_size",
+        [c.over_collaboration_rise, c.min_group_size],
+    )
+
+
+def _read_all(con, files: dict, timings: dict) -> list[read.FileRead]:
+    con.execute(
+        "create table rejects (file varchar, line bigint, \"column\" varchar, value varchar, reason varchar, table_name varchar)"
+    )
+    reads = []
+    for table in TABLES.values():
+        t0 = time.perf_counter()
+        read.create_raw_table(con, table)
+        for source in files.get(table.name, []):
+            result = read.read_file(con, table, source)
+            for line, column, value, reason in result.rejects:
+                con.execute("insert into rejects values (?, ?, ?, ?, ?, ?)", [source.name, line, column, value, reason, table.name])
+            reads.append(result)
+        timings[f"read/{table.name}"] = time.perf_counter() - t0
+    return reads
+
+
+def _validate_all(con, timings: dict):
+    for table in TABLES.values():
+        t0 = time.perf_counter()
+        name = table.name
+        con.execute(f"create table typed_{name} as {validate.typed_sql(table)}")
+        con.execute(f"insert into rejects {validate.validation_rejects_sql(table)}")
+        con.execute(f"create table deduplicated_{name} as {validate.deduplicated_sql(table)}")
+        con.execute(f"insert into rejects {validate.dropped_rejects_sql(table)}")
+        con.execute(f"create table valid_{name} as select * from deduplicated_{name} where _dropped_reason is null")
+        if table.parent:
+            _reject_orphans(con, table.name, table.parent, table.column_names[0])
+        timings[f"validate/{name}"] = time.perf_counter() - t0
+
+
+def _reject_orphans(con, child: str, parent: str, column: str):
+    """Rows that refer to a parent row that does not exist (or was rejected) are rejects."""
+    con.execute(
+        f"""insert into rejects
+        select _file, _line, '{column}', {column}, 'no row in {parent} has this {column} (unknown or rejected)', '{child}'
+        from valid_{child} where {column} not in (select {column} from valid_{parent})"""
+    )
+    con.execute(f"delete from valid_{child} where {column} not in (select {column} from valid_{parent})")
+
+
+def _check_survivors(con, config: Config, reads: list[read.FileRead]):
+    """A non-empty required file of which no row survives fails the build, naming its reject reasons."""
+    required = set(workspace_module.required_tables(config))
+    for result in reads:
+        source = result.source
+        if source.table not in required or result.rows_read == 0:
+            continue
+        loaded = con.execute(f"select count(*) from valid_{source.table} where _file = ?", [source.name]).fetchone()[0]
+        if loaded == 0:
+            reasons = con.execute(
+                "select reason, count(*) from rejects where file = ? group by reason order by 2 desc, 1 limit 3",
+                [source.name],
+            ).fetchall()
+            summary = "; ".join(f"{reason} ({n} rows)" for reason, n in reasons)
+            raise WorkspaceError(
+                f"{source.name}: none of its {result.rows_read} rows could be read ({summary}); "
+                "fix the file and build again — the previous build keeps serving"
+            )
+
+
+def _run_models(con, config: Config, timings: dict):
+    for model in MODEL_ORDER:
+        t0 = time.perf_counter()
+        name = model.split("/")[-1]
+        if name == "function_rows":
+            sql, params = kpis.function_rows_sql(config)
+        else:
+            sql, params = (MODELS / f"{model}.sql").read_text(), []
+        con.execute(f"create table {name} as {sql}", params)
+        timings[f"model/{name}"] = time.perf_counter() - t0
+
+
+def _write_build_tables(con, root: Path, config: Config, files: dict, reads: list, hashes: dict, started: float) -> str:
+    con.execute(
+        """create table sources (file varchar, table_name varchar, adapter varchar, encoding varchar,
+            rows_read bigint, rows_loaded bigint, rows_rejected bigint, bytes bigint, sha256 varchar,
+            modified_at timestamptz, note varchar, timezone varchar)"""
+    )
+    for result in reads:
+        source = result.source
+        loaded = con.execute(f"select count(*) from valid_{source.table} where _file = ?", [source.name]).fetchone()[0]
+        rejected = con.execute(
+            "select count(*) from rejects where file = ? and table_name = ?", [source.name, source.table]
+        ).fetchone()[0]
+        notes = list(result.notes)
+        if result.rows_read == 0:
+            notes.append("header only: no rows")
+        stat = source.path.stat()
+        con.execute(
+            "insert into sources values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                source.name, source.table, source.adapter, result.encoding, result.rows_read, loaded, rejected,
+                stat.st_size, hashes[source.path], dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC),
+                "; ".join(notes) or None, source.timezone,
+            ],
+        )
+    built_at = dt.datetime.now(dt.UTC)
+    build_id = built_at.strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+    con.execute(
+        """create table build_info as select ?::varchar as build_id, ?::timestamptz as built_at,
+            (select as_of_at from as_of) as as_of, ?::varchar as workspace, ?::varchar as workspace_name,
+            ?::varchar as fingerprint, ?::varchar as timezone, ?::varchar as currency,
+            ?::double as duration_seconds, ?::boolean as has_calendar, ?::boolean as has_people""",
+        [
+            build_id, built_at, str(root.resolve()), config.workspace.name,
+            workspace_module.fingerprint(root, files), config.workspace.timezone, config.workspace.currency,
+            time.perf_counter() - started, "meetings" in files, "people" in files,
+        ],
+    )
+    return build_id
+
+
+def _scratch_tables(con) -> list[str]:
+    names = [row[0] for row in con.execute("select table_name from duckdb_tables()").fetchall()]
+    return [n for n in names if n.startswith(_SCRATCH_PREFIXES)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipelines.build", description="Build a Seams workspace.")
+    parser.add_argument("workspace", type=Path, help="the workspace folder (exports and seams.toml)")
+    parser.add_argument("--out", type=Path, required=True, help="the DuckDB file to write (replaced atomically)")
+    args = parser.parse_args(argv)
+    try:
+        result = build(args.workspace, args.out)
+    except WorkspaceError as exc:
+        print(f"seams: cannot build: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - a user sees one readable line, never a traceback
+        if os.environ.get("SEAMS_DEBUG"):
+            raise
+        print(f"seams: build failed unexpectedly: {type(exc).__name__}: {exc} (set SEAMS_DEBUG=1 for details)", file=sys.stderr)
+        return 1
+    print(f"built {result.out} (build {result.build_id}) in {result.seconds:.2f} s; {result.rows_rejected} rows rejected")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

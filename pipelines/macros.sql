@@ -1,0 +1,54 @@
+-- The engine-specific corner of the pipeline: the few functions every model shares, written once
+-- for DuckDB. Models call these by name; another engine provides the same names.
+
+-- A naive wall-clock time in `zone` as an instant. DuckDB moves a time skipped by a daylight-saving
+-- change forward (DESIGN.md wants that) but gives an ambiguous time its second occurrence; DESIGN.md
+-- wants the first, one hour earlier, which shows the same wall clock.
+create or replace macro local_to_instant(local_ts, zone) as (
+    case
+        when timezone(zone, timezone(zone, local_ts) - interval 1 hour) = local_ts
+            then timezone(zone, local_ts) - interval 1 hour
+        else timezone(zone, local_ts)
+    end
+);
+
+-- DESIGN.md "Timestamps": ISO 8601 with an offset or Z (an instant), naive (local in `zone`), a bare
+-- date (local midnight), or an epoch number in UTC (seconds from 1e9 to 1e11, milliseconds from
+-- 1e12 to 1e14, decided per value). Anything else, impossible dates included, is null.
+create or replace macro parse_timestamp(value, zone) as (
+    case
+        when regexp_full_match(trim(value), '[0-9]+(\.[0-9]+)?') then
+            case
+                when cast(trim(value) as double) between 1e9 and 1e11
+                    then to_timestamp(cast(trim(value) as double))
+                when cast(trim(value) as double) between 1e12 and 1e14
+                    then to_timestamp(cast(trim(value) as double) / 1000)
+            end
+        when regexp_matches(trim(value), '[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)? ?(Z|z|[+-][0-9]{2}(:?[0-9]{2})?)$')
+            then try_cast(trim(value) as timestamptz)
+        else local_to_instant(try_cast(trim(value) as timestamp), zone)
+    end
+);
+
+-- `$1,200.00` is 1200; thousands separators must be commas in groups of three, and a decimal
+-- comma (`1.200,00`) is null, so that it becomes a reject rather than a wrong number.
+create or replace macro parse_money(value) as (
+    case
+        when regexp_full_match(
+            regexp_replace(trim(value), '^[$£€]\s*', ''),
+            '-?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]+)?'
+        )
+            then cast(replace(regexp_replace(trim(value), '^[$£€]\s*', ''), ',', '') as double)
+    end
+);
+
+-- An email address as attendees and people are matched: lower case, no `mailto:` prefix.
+create or replace macro normalise_email(value) as (
+    nullif(regexp_replace(lower(trim(value)), '^mailto:', ''), '')
+);
+
+-- The first day of the week holding local wall-clock `local_ts`, for weeks that start on ISO
+-- weekday `start_isodow` (1 = Monday).
+create or replace macro week_of(local_ts, start_isodow) as (
+    cast(local_ts as date) - cast((isodow(local_ts) - start_isodow + 7) % 7 as integer)
+);

@@ -1,0 +1,145 @@
+"""Types, validates and deduplicates raw rows by the rules of DESIGN.md "Reading exports".
+
+Generated from the contract (pipelines/contract.py) rather than written per table, because the rules
+are the same for every table: only contract column names (never export text) reach the SQL.
+
+    raw_<t>    text, as read         -> typed_<t>  typed values + the first bad column, if any
+    typed_<t>  rows without a bad value -> valid_<t> exact duplicates and superseded rows removed
+Every raw row ends in exactly one of valid_<t> or rejects, so rows read = loaded + rejected.
+"""
+
+from __future__ import annotations
+
+from pipelines.contract import DATE, EMAIL, MONEY, NUMBER, RESPONSES, TIMESTAMP, Column, Table
+
+_MISSING = "missing required value"
+
+
+def _typed(column: Column) -> str:
+    value = f"nullif(trim({column.name}), '')"
+    return {
+        TIMESTAMP: f"parse_timestamp({value}, _zone)",
+        DATE: f"try_cast({value} as date)",
+        NUMBER: f"try_cast({value} as double)",
+        MONEY: f"parse_money({value})",
+        EMAIL: f"normalise_email({value})",
+        "response": f"coalesce(replace(replace(lower({value}), ' ', '_'), '-', '_'), 'needs_action')",
+    }.get(column.kind, value)
+
+
+def _problem(column: Column) -> list[tuple[str, str]]:
+    """(condition on typed/raw values, reason) pairs, in the order they are checked."""
+    raw = f"nullif(trim({column.name}), '')"
+    typed = f"_typed_{column.name}"
+    checks = []
+    if column.required:
+        checks.append((f"{raw} is null", _MISSING))
+    reasons = {
+        TIMESTAMP: "not a date-time (expected ISO 8601 such as 2026-03-02T09:30:00Z, a date, or epoch seconds)",
+        DATE: "not a date (expected YYYY-MM-DD)",
+        NUMBER: "not a number",
+        MONEY: "not an amount (expected 1200.50 or $1,200.50; a decimal comma is not read)",
+    }
+    if column.kind in reasons:
+        checks.append((f"{raw} is not null and {typed} is null", reasons[column.kind]))
+    if column.kind == MONEY:
+        checks.append((f"{typed} < 0", "negative amount"))
+    if column.kind == EMAIL:
+        checks.append((f"{raw} is not null and not contains({typed}, '@')", "not an email address"))
+    if column.kind == "response":
+        allowed = ", ".join(f"'{r}'" for r in RESPONSES)
+        checks.append((f"{typed} not in ({allowed})", f"unknown response (expected {', '.join(RESPONSES)})"))
+    return checks
+
+
+def typed_sql(table: Table) -> str:
+    """One row per raw row: typed values, and the first bad column in contract order with its reason."""
+    typed = ",\n    ".join(f"{_typed(c)} as _typed_{c.name}" for c in table.columns)
+    checks = [(c.name, cond, reason) for c in table.columns for cond, reason in _problem(c)]
+    # A rule across columns is checked with the later of its columns, in contract order.
+    for column, cond, reason in table.rules:
+        last = max(i for i, (name, _, _) in enumerate(checks) if name == column)
+        checks.insert(last + 1, (column, cond, reason))
+    bad_column = " ".join(f"when {cond} then '{name}'" for name, cond, _ in checks)
+    bad_reason = " ".join(f"when {cond} then '{reason}'" for _, cond, reason in checks)
+    raw_columns = ", ".join(table.column_names)
+    return f"""
+with typed as (
+    select _file, _file_order, _line, {raw_columns},
+    {typed}
+    from raw_{table.name}
+)
+select *,
+    case {bad_column} end as _bad_column,
+    case {bad_reason} end as _bad_reason
+from typed
+"""
+
+
+def validation_rejects_sql(table: Table) -> str:
+    value = " ".join(f"when '{c}' then {c}" for c in table.column_names)
+    return f"""
+select _file as file, _line as line, _bad_column as "column",
+    case _bad_column {value} end as value, _bad_reason as reason, '{table.name}' as table_name
+from typed_{table.name}
+where _bad_column is not null
+"""
+
+
+def deduplicated_sql(table: Table) -> str:
+    """Each surviving row with `_dropped_reason` set on exact duplicates and superseded rows.
+
+    An exact duplicate repeats an earlier row's text in every contract column and counts once. Among
+    the remaining rows, the last in file order wins for each key; each earlier one is superseded.
+    """
+    everything = ", ".join(table.column_names)
+    typed = ", ".join(f"_typed_{c} as {c}" for c in table.column_names)
+    key = ", ".join(f"_typed_{c}" for c in table.key)
+    if key:
+        superseded = f"""
+    case when _copy = 1 and _version > 1 then
+        'superseded by ' || case when _winner_file = _file then '' else _winner_file || ' ' end
+        || 'line ' || _winner_line end"""
+        versions = f""",
+    row_number() over by_key as _version,
+    first_value(_file) over by_key as _winner_file,
+    first_value(_line) over by_key as _winner_line"""
+        key_window = f"window by_key as (partition by {key}, (_copy = 1) order by _file_order desc, _line desc)"
+    else:
+        superseded, versions, key_window = "null", "", ""
+    return f"""
+with valid as (
+    select * from typed_{table.name} where _bad_column is null
+),
+copies as (
+    select *,
+        row_number() over by_text as _copy,
+        first_value(_file) over by_text as _original_file,
+        first_value(_line) over by_text as _original_line
+    from valid
+    window by_text as (partition by {everything} order by _file_order, _line)
+),
+versions as (
+    select *{versions}
+    from copies
+    {key_window}
+)
+select _file, _file_order, _line, {typed},
+    case when _copy > 1 then
+        'exact duplicate of ' || case when _original_file = _file then '' else _original_file || ' ' end
+        || 'line ' || _original_line
+    else {superseded} end as _dropped_reason
+from versions
+"""
+
+
+def dropped_rejects_sql(table: Table) -> str:
+    """Exact duplicates and superseded rows, named by their first key column (or the whole row)."""
+    column = f"'{table.key[0]}'" if table.key else "null"
+    value = f"cast({table.key[0]} as varchar)" if table.key else "null"
+    return f"""
+select _file as file, _line as line, {column} as "column", {value} as value,
+    _dropped_reason as reason, '{table.name}' as table_name
+from deduplicated_{table.name}
+where _dropped_reason is not null
+"""
