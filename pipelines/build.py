@@ -25,7 +25,9 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import checks, config as config_module, kpis, read, validate, workspace as workspace_module
+from pipelines import checks, kpis, read, validate
+from pipelines import config as config_module
+from pipelines import workspace as workspace_module
 from pipelines.config import Config, WorkspaceError
 from pipelines.contract import TABLES
 
@@ -122,7 +124,9 @@ def _build_into(tmp: Path, root: Path, config: Config, files: dict, started: flo
             _validate_all(con, timings)
             _check_survivors(con, config, reads)
             _run_models(con, config, timings)
-            build_id = _write_build_tables(con, root, config, files, reads, {p: h.result() for p, h in hashes.items()}, started)
+            build_id = _write_build_tables(
+                con, root, config, files, reads, {p: h.result() for p, h in hashes.items()}, started
+            )
         for table in _scratch_tables(con):
             con.execute(f"drop table {table}")
         failures = checks.run(con)
@@ -138,18 +142,26 @@ def _build_into(tmp: Path, root: Path, config: Config, files: dict, started: flo
 def _write_config_tables(con, config: Config):
     ws = config.workspace
     as_of = ws.as_of
-    if isinstance(as_of, dt.date) and not isinstance(as_of, dt.datetime):
-        # A date means "to the end of that day": the next local midnight.
+    is_end_of_day = isinstance(as_of, dt.date) and not isinstance(as_of, dt.datetime)
+    if is_end_of_day:
+        # A date means "to the end of that day": the next local midnight (rows at it are the next day's).
         as_of = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
     aware = as_of is not None and as_of.tzinfo is not None
     con.execute(
         """create table cfg_workspace as select
             ?::varchar as name, ?::varchar as timezone, ?::integer as week_start_isodow, ?::varchar as currency,
             coalesce(?::timestamptz, local_to_instant(?::timestamp, ?::varchar)) as as_of_at,
-            ?::date as start_date""",
+            ?::boolean as is_as_of_end_of_day, ?::date as start_date""",
         [
-            ws.name, ws.timezone, ws.week_start_isodow, ws.currency,
-            as_of if aware else None, None if aware else as_of, ws.timezone, ws.start,
+            ws.name,
+            ws.timezone,
+            ws.week_start_isodow,
+            ws.currency,
+            as_of if aware else None,
+            None if aware else as_of,
+            ws.timezone,
+            is_end_of_day,
+            ws.start,
         ],
     )
     o = config.outcome
@@ -180,7 +192,8 @@ def _write_config_tables(con, config: Config):
 
 def _read_all(con, files: dict, timings: dict) -> list[read.FileRead]:
     con.execute(
-        "create table rejects (file varchar, line bigint, \"column\" varchar, value varchar, reason varchar, table_name varchar)"
+        'create table rejects (file varchar, line bigint, "column" varchar, value varchar, reason varchar, '
+        "table_name varchar)"
     )
     reads = []
     for table in TABLES.values():
@@ -189,7 +202,10 @@ def _read_all(con, files: dict, timings: dict) -> list[read.FileRead]:
         for source in files.get(table.name, []):
             result = read.read_file(con, table, source)
             for line, column, value, reason in result.rejects:
-                con.execute("insert into rejects values (?, ?, ?, ?, ?, ?)", [source.name, line, column, value, reason, table.name])
+                con.execute(
+                    "insert into rejects values (?, ?, ?, ?, ?, ?)",
+                    [source.name, line, column, value, reason, table.name],
+                )
             reads.append(result)
         timings[f"read/{table.name}"] = time.perf_counter() - t0
     return reads
@@ -213,7 +229,8 @@ def _reject_orphans(con, child: str, parent: str, column: str):
     """Rows that refer to a parent row that does not exist (or was rejected) are rejects."""
     con.execute(
         f"""insert into rejects
-        select _file, _line, '{column}', {column}, 'no row in {parent} has this {column} (unknown or rejected)', '{child}'
+        select _file, _line, '{column}', {column},
+            'no row in {parent} has this {column} (unknown or rejected)', '{child}'
         from valid_{child} where {column} not in (select {column} from valid_{parent})"""
     )
     con.execute(f"delete from valid_{child} where {column} not in (select {column} from valid_{parent})")
@@ -270,9 +287,18 @@ def _write_build_tables(con, root: Path, config: Config, files: dict, reads: lis
         con.execute(
             "insert into sources values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                source.name, source.table, source.adapter, result.encoding, result.rows_read, loaded, rejected,
-                stat.st_size, hashes[source.path], dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC),
-                "; ".join(notes) or None, source.timezone,
+                source.name,
+                source.table,
+                source.adapter,
+                result.encoding,
+                result.rows_read,
+                loaded,
+                rejected,
+                stat.st_size,
+                hashes[source.path],
+                dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC),
+                "; ".join(notes) or None,
+                source.timezone,
             ],
         )
     built_at = dt.datetime.now(dt.UTC)
@@ -283,9 +309,16 @@ def _write_build_tables(con, root: Path, config: Config, files: dict, reads: lis
             ?::varchar as fingerprint, ?::varchar as timezone, ?::varchar as currency,
             ?::double as duration_seconds, ?::boolean as has_calendar, ?::boolean as has_people""",
         [
-            build_id, built_at, str(root.resolve()), config.workspace.name,
-            workspace_module.fingerprint(root, files), config.workspace.timezone, config.workspace.currency,
-            time.perf_counter() - started, "meetings" in files, "people" in files,
+            build_id,
+            built_at,
+            str(root.resolve()),
+            config.workspace.name,
+            workspace_module.fingerprint(root, files),
+            config.workspace.timezone,
+            config.workspace.currency,
+            time.perf_counter() - started,
+            "meetings" in files,
+            "people" in files,
         ],
     )
     return build_id
@@ -309,9 +342,14 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - a user sees one readable line, never a traceback
         if os.environ.get("SEAMS_DEBUG"):
             raise
-        print(f"seams: build failed unexpectedly: {type(exc).__name__}: {exc} (set SEAMS_DEBUG=1 for details)", file=sys.stderr)
+        print(
+            f"seams: build failed unexpectedly: {type(exc).__name__}: {exc} (set SEAMS_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
         return 1
-    print(f"built {result.out} (build {result.build_id}) in {result.seconds:.2f} s; {result.rows_rejected} rows rejected")
+    print(
+        f"built {result.out} (build {result.build_id}) in {result.seconds:.2f} s; {result.rows_rejected} rows rejected"
+    )
     return 0
 
 

@@ -16,7 +16,8 @@ CHECKS: dict[str, str] = {
         select cohort_week from outcome_cohorts
         except select week_start from weeks""",
     "function_weekly covers every function in every week shown": """
-        select count(*) from function_weekly having count(*) <> (select count(*) from weeks) * (select count(*) from cfg_functions)""",
+        select count(*) from function_weekly
+        having count(*) <> (select count(*) from weeks) * (select count(*) from cfg_functions)""",
     "coordination_weekly covers exactly the weeks shown": """
         select week_start from coordination_weekly group by all having count(*) > 1
         union all select count(*) from coordination_weekly having count(*) <> (select count(*) from weeks)""",

@@ -217,15 +217,21 @@ def _function(table: dict, index: int, err: _Errors) -> Function:
     if spec is None:
         err.fail(f"{key}.table", f"unknown table {function.table!r}; expected one of: {', '.join(TABLES)}")
     if function.date_column not in spec.timestamp_columns:
-        err.fail(f"{key}.date_column", f"{function.date_column!r} is not a timestamp column of {function.table} "
-                 f"({', '.join(spec.timestamp_columns)})")
+        err.fail(
+            f"{key}.date_column",
+            f"{function.date_column!r} is not a timestamp column of {function.table} "
+            f"({', '.join(spec.timestamp_columns)})",
+        )
     if function.measure not in MEASURES:
         err.fail(f"{key}.measure", f"{function.measure!r} is not one of {', '.join(MEASURES)}")
     if function.measure == "count" and function.column is not None:
-        err.fail(f"{key}.column", "a count takes no column; remove it or use measure = \"sum\"")
+        err.fail(f"{key}.column", 'a count takes no column; remove it or use measure = "sum"')
     if function.measure != "count" and function.column not in spec.number_columns:
-        err.fail(f"{key}.column", f"measure {function.measure!r} needs a numeric column of {function.table} "
-                 f"({', '.join(spec.number_columns) or 'none'})")
+        err.fail(
+            f"{key}.column",
+            f"measure {function.measure!r} needs a numeric column of {function.table} "
+            f"({', '.join(spec.number_columns) or 'none'})",
+        )
     for column, _ in function.where:
         if column not in spec.column_names:
             err.fail(f"{key}.where", f"{column!r} is not a column of {function.table} ({', '.join(spec.column_names)})")
@@ -245,7 +251,7 @@ def _org_change(table: dict, index: int, err: _Errors) -> OrgChange:
 
 def _sources(table, err: _Errors) -> tuple[Source, ...]:
     if not isinstance(table, dict):
-        err.fail("sources", "must be a table of TABLE = \"file name\" or TABLE = { path = … }")
+        err.fail("sources", 'must be a table of TABLE = "file name" or TABLE = { path = … }')
     sources = []
     for name, entry in table.items():
         key = f"sources.{name}"

@@ -28,7 +28,7 @@ select
 from stg_{function.table} as kpi_table
 cross join cfg_workspace as workspace
 cross join as_of
-where kpi_table.{function.date_column} <= as_of.as_of_at{filters}"""
+where kpi_table.{function.date_column} <= as_of.last_row_at{filters}"""
     return sql, [function.name, *(value for _, value in function.where)]
 
 

@@ -18,7 +18,6 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import duckdb
 import pyarrow as pa
@@ -111,7 +110,9 @@ def _read_csv_fast(con, table: Table, source: SourceFile, result: FileRead) -> b
     try:
         headers = [
             row[0]
-            for row in con.execute("describe select * from read_csv(?, all_varchar = true, header = true)", [path]).fetchall()
+            for row in con.execute(
+                "describe select * from read_csv(?, all_varchar = true, header = true)", [path]
+            ).fetchall()
         ]
     except duckdb.Error:
         return False
@@ -120,7 +121,12 @@ def _read_csv_fast(con, table: Table, source: SourceFile, result: FileRead) -> b
         "(select row_number() over () + 1 as _line, * from read_csv(?, all_varchar = true, header = true, "
         "names = ?, store_rejects = true, rejects_table = 'seams_csv_rejects', rejects_scan = 'seams_csv_scans'))"
     )
-    positions = _column_map(table, headers, source)
+    try:
+        positions = _column_map(table, headers, source)
+    except WorkspaceError:
+        # The sniffer can misread a file with broken records (one column, wrong delimiter): the exact
+        # reader, which sees every record, decides whether a column is really missing.
+        return False
     select_list = {c: names[i] for c, i in positions.items()}
     select_list["_line"] = "_line"
     con.execute("begin transaction")
@@ -170,10 +176,13 @@ def _decode(source: SourceFile, result: FileRead) -> str:
 def _dialect(con, source: SourceFile, text: str) -> dict:
     """DuckDB's sniffer where it can read the file; Python's on the decoded text otherwise."""
     try:
+        # fetchall, not fetchone: DuckDB 2.0 refuses other work (register) while a result is unfinished.
         delimiter, quote, escape = con.execute(
             "select Delimiter, Quote, Escape from sniff_csv(?, ignore_errors = true)", [str(source.path)]
-        ).fetchone()
-        return {"delimiter": delimiter, "quotechar": quote or '"', "escapechar": escape or None, "doublequote": True}
+        ).fetchall()[0]
+        # The sniffer reports an absent quote or escape character as "(empty)".
+        quote, escape = (None if c in (None, "", "(empty)") else c for c in (quote, escape))
+        return {"delimiter": delimiter, "quotechar": quote or '"', "escapechar": escape, "doublequote": True}
     except duckdb.Error:
         pass
     try:
@@ -205,7 +214,10 @@ def _read_csv_exact(con, table: Table, source: SourceFile, result: FileRead):
                     (start, None, _preview(",".join(record)), f"expected {len(headers)} fields, found {len(record)}")
                 )
                 continue
-            rows.append([start] + [record[positions[c]] if c in positions else None for c in table.column_names])
+            # An empty field is null, as DuckDB's reader makes it, whichever reader a file takes.
+            rows.append(
+                [start] + [record[positions[c]] or None if c in positions else None for c in table.column_names]
+            )
     except csv.Error as exc:
         result.rows_read += 1
         result.rejects.append((next_line, None, None, f"unreadable CSV from here on: {exc}"))
@@ -244,7 +256,7 @@ def _json_text(value) -> str | None:
 
 
 def _insert_rows(con, table: Table, source: SourceFile, rows: list[list]):
-    columns = list(zip(*rows)) if rows else [[] for _ in range(len(table.column_names) + 1)]
+    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in range(len(table.column_names) + 1)]
     batch = pa.table(
         {"_line": pa.array(columns[0], pa.int64())}
         | {c: pa.array(columns[i + 1], pa.string()) for i, c in enumerate(table.column_names)}

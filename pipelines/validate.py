@@ -96,11 +96,11 @@ def deduplicated_sql(table: Table) -> str:
     typed = ", ".join(f"_typed_{c} as {c}" for c in table.column_names)
     key = ", ".join(f"_typed_{c}" for c in table.key)
     if key:
-        superseded = f"""
+        superseded = """
     case when _copy = 1 and _version > 1 then
         'superseded by ' || case when _winner_file = _file then '' else _winner_file || ' ' end
         || 'line ' || _winner_line end"""
-        versions = f""",
+        versions = """,
     row_number() over by_key as _version,
     first_value(_file) over by_key as _winner_file,
     first_value(_line) over by_key as _winner_line"""

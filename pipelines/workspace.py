@@ -55,16 +55,21 @@ def discover(root: Path, config: Config) -> dict[str, list[SourceFile]]:
             if len(paths) > 1:
                 names = " and ".join(p.name for p in paths)
                 raise WorkspaceError(
-                    f"{root}: {names} both hold {table}; keep one, or name the one to read in [sources] of {CONFIG_NAME}"
+                    f"{root}: {names} both hold {table}; keep one, or name the one to read in [sources] "
+                    f"of {CONFIG_NAME}"
                 )
             adapter, zone = "canonical", config.workspace.timezone
         files = []
         for order, path in enumerate(paths):
             fmt = format_of(path)
             if fmt is None:
-                raise WorkspaceError(f"{path.name}: unknown file type; expected .csv, .parquet, .jsonl or .ndjson (optionally .gz)")
+                raise WorkspaceError(
+                    f"{path.name}: unknown file type; expected .csv, .parquet, .jsonl or .ndjson (optionally .gz)"
+                )
             resolved = _inside(root, path)
-            files.append(SourceFile(table, resolved, path.relative_to(root).as_posix(), fmt[0], fmt[1], adapter, zone, order))
+            files.append(
+                SourceFile(table, resolved, path.relative_to(root).as_posix(), fmt[0], fmt[1], adapter, zone, order)
+            )
         if files:
             found[table] = files
     _check_required(root, config, found)
@@ -79,7 +84,9 @@ def _canonical_name(path: Path) -> str | None:
 
 def _glob(root: Path, pattern: str, key: str) -> list[Path]:
     if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
-        raise WorkspaceError(f"{root / CONFIG_NAME} {key}: {pattern!r} must be a file name or glob inside the workspace")
+        raise WorkspaceError(
+            f"{root / CONFIG_NAME} {key}: {pattern!r} must be a file name or glob inside the workspace"
+        )
     paths = sorted(p for p in root.glob(pattern) if p.is_file())
     if not paths:
         raise WorkspaceError(f"{root / CONFIG_NAME} {key}: no file matches {pattern!r} in {root}")

@@ -46,7 +46,7 @@ final as (
     inner join weeks on meetings.week_start = weeks.week_start
     cross join as_of
     left join attendance_per_meeting on meetings.meeting_id = attendance_per_meeting.meeting_id
-    where meetings.starts_at <= as_of.as_of_at
+    where meetings.starts_at <= as_of.last_row_at
 )
 
 select * from final

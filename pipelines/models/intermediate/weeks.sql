@@ -9,7 +9,7 @@ as_of as (
 ),
 
 first_weeks as (
-    select min(cohort_week) as first_week from stg_signups, as_of where signed_up_at <= as_of.as_of_at
+    select min(cohort_week) as first_week from stg_signups, as_of where signed_up_at <= as_of.last_row_at
     union all
     select min(week_start) as first_week from function_rows
 ),
@@ -20,7 +20,7 @@ bounds as (
             week_of(cast(workspace.start_date as timestamp), workspace.week_start_isodow),
             (select min(first_week) from first_weeks)
         ) as first_week,
-        week_of(timezone(workspace.timezone, as_of.as_of_at), workspace.week_start_isodow) as last_week
+        week_of(cast(as_of.as_of_date as timestamp), workspace.week_start_isodow) as last_week
     from workspace
     cross join as_of
 ),

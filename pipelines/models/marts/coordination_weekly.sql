@@ -32,6 +32,8 @@ final as (
         cast(coalesce(per_week.attendee_hours, 0) as double) as attendee_hours,
         cast(coalesce(per_week.cost, 0) as double) as cost,
         cast(coalesce(per_week.cross_functional_attendee_hours, 0) as double) as cross_functional_attendee_hours,
+        cast(per_week.cross_functional_attendee_hours as double) / nullif(per_week.attendee_hours, 0)
+            as cross_functional_share,
         cast(coalesce(per_week.unknown_cost_attendee_hours, 0) as double) as unknown_cost_attendee_hours,
         coalesce(per_week.cross_functional_meetings, 0) as cross_functional_meetings
     from weeks

@@ -24,7 +24,7 @@ signups as (
     select stg_signups.*
     from stg_signups
     cross join as_of
-    where stg_signups.signed_up_at <= as_of.as_of_at
+    where stg_signups.signed_up_at <= as_of.last_row_at
 ),
 
 milestones as (
@@ -33,7 +33,7 @@ milestones as (
     cross join outcome
     cross join as_of
     where lower(trim(stg_events.event)) = lower(trim(outcome.milestone_event))
-        and stg_events.occurred_at <= as_of.as_of_at
+        and stg_events.occurred_at <= as_of.last_row_at
 ),
 
 first_milestones as (
@@ -67,7 +67,7 @@ per_cohort as (
     group by cohort_week
 ),
 
-final as (
+cohort_rates as (
     select
         weeks.week_start as cohort_week,
         coalesce(per_cohort.signups, 0) as signups,
@@ -88,6 +88,19 @@ final as (
     cross join workspace
     cross join as_of
     left join per_cohort on weeks.week_start = per_cohort.cohort_week
+),
+
+-- An immature cohort is provisional whatever its rate: never red, never a stall.
+final as (
+    select
+        *,
+        case
+            when signups = 0 then null
+            when not mature then 'provisional'
+            when rate >= target then 'green'
+            else 'red'
+        end as status
+    from cohort_rates
 )
 
 select * from final

@@ -1,0 +1,128 @@
+"""Page pieces shared by the pages: the signature banner, the scorecard, metrics, the link box.
+They lay out numbers already computed in pipelines/ (summary, query); they compute nothing."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+from pipelines.summary import WeekSummary, percent
+
+# Streamlit markdown: a coloured Material icon and the status in words (colour is never the only cue).
+_STATUS_BADGE = {
+    "green": ":green[:material/check_circle: green]",
+    "amber": ":orange[:material/error: amber]",
+    "red": ":red[:material/cancel: red]",
+    "provisional": ":gray[:material/hourglass_top: provisional]",
+}
+_NO_STATUS = ":gray[:material/remove: no value]"
+
+
+def md(text: object) -> str:
+    """Text from a config or an export, made inert for Streamlit markdown."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", str(text))
+
+
+def signature_banner(summary: WeekSummary):
+    headline = md(summary.headline())
+    if summary.signature["signature"]:
+        st.error(f"**Signature this week.** {headline}", icon=":material/warning:")
+    elif summary.is_provisional:
+        st.info(f"**Outcome not known yet.** {headline}", icon=":material/hourglass_top:")
+    else:
+        st.success(f"**No signature this week.** {headline}", icon=":material/check_circle:")
+
+
+def _number(value, measure: str) -> str:
+    if value is None or pd.isna(value):
+        return "—"
+    return f"{value:,.1f}" if measure == "mean" else f"{value:,.0f}"
+
+
+def scorecard(summary: WeekSummary):
+    functions = summary.functions
+    columns = st.columns(len(functions) + 1)
+    for column, row in zip(columns, functions.itertuples(), strict=False):
+        with column.container(border=True):
+            st.markdown(f"**{md(row.function)}** · {md(row.kpi)}")
+            st.metric(
+                "This week",
+                _number(row.value, row.measure),
+                delta=None if pd.isna(row.change) else f"{_number(row.change, row.measure)} vs last week",
+                delta_color="normal" if row.direction == "higher" else "inverse",
+            )
+            st.markdown(
+                f"{_STATUS_BADGE.get(row.status, _NO_STATUS)} · target {_number(row.target, row.measure)} "
+                f"({'at least' if row.direction == 'higher' else 'at most'})"
+            )
+    cohort = summary.cohort
+    change = summary.outcome_change
+    with columns[-1].container(border=True):
+        st.markdown(f"**Outcome** · {md(summary.outcome_name)}")
+        st.metric(
+            "This week's cohort",
+            percent(cohort["rate"]),
+            delta=None if change is None else f"{change * 100:+.1f} pp vs last week",
+            help=f"{cohort['activated']:,} of {cohort['signups']:,} sign-ups in this week reached the milestone within "
+            "the window.",
+        )
+        st.markdown(
+            f"{_STATUS_BADGE.get(cohort['status'], _NO_STATUS)} · target {percent(summary.outcome_target, 0)}"
+            + ("" if cohort["mature"] else f" · final on {cohort['mature_on']:%-d %b}")
+        )
+
+
+def coordination_metrics(summary: WeekSummary, info: dict):
+    now = summary.coordination
+    currency = info["currency"]
+
+    def change(key, fmt):
+        difference = summary.coordination_change(key)
+        return None if difference is None else fmt.format(difference)
+
+    a, b, c, d = st.columns(4)
+    a.metric(
+        "Attendee-hours this week",
+        f"{now['attendee_hours']:,.1f}",
+        change("attendee_hours", "{:+,.1f}"),
+        delta_color="inverse",
+        border=True,
+    )
+    b.metric(
+        f"Cost this week ({currency})",
+        f"{now['cost']:,.0f}",
+        change("cost", "{:+,.0f}"),
+        delta_color="inverse",
+        help=f"{now['unknown_cost_attendee_hours']:,.1f} attendee-hours have no known hourly cost and are not priced."
+        if info["has_people"]
+        else "No people export was given: cost and functions are unknown.",
+        border=True,
+    )
+    c.metric(
+        "Cross-functional share",
+        percent(now["cross_functional_share"]),
+        border=True,
+        help="Attendee-hours in meetings whose attendees come from two or more functions.",
+    )
+    d.metric("Meetings this week", f"{now['meetings']:,}", change("meetings", "{:+,}"), delta_color="off", border=True)
+
+
+def numbers_behind(summary: WeekSummary, cohorts: pd.DataFrame, coordination: pd.DataFrame):
+    st.markdown("**Function KPIs this week** (`function_weekly`)")
+    st.dataframe(summary.functions, hide_index=True, width="stretch")
+    st.markdown("**Outcome by cohort** (`outcome_cohorts`)")
+    st.dataframe(
+        cohorts,
+        hide_index=True,
+        width="stretch",
+        column_config={"rate": st.column_config.NumberColumn(format="percent")},
+    )
+    st.markdown("**Coordination by week** (`coordination_weekly`)")
+    st.dataframe(coordination, hide_index=True, width="stretch")
+
+
+def copy_link(context):
+    st.caption("Link to this view (page, week and filters):")
+    st.code(context.link(), language=None)
