@@ -42,13 +42,16 @@ class PageContext:
         return f"{st.context.url or ''}?{urlencode(params)}"
 
 
+def _pages() -> list:
+    return [
+        st.Page(path, title=title, icon=icon, url_path=url or None, default=not url) for path, title, icon, url in PAGES
+    ]
+
+
 def run_app():
     """app.py: frame, navigation, shared controls, then the chosen page."""
     _page_config()
-    pages = [
-        st.Page(path, title=title, icon=icon, url_path=url or None, default=not url) for path, title, icon, url in PAGES
-    ]
-    page = st.navigation(pages)
+    page = st.navigation(_pages())
     _drawn.context = _shared_controls()
     try:
         page.run()
@@ -57,11 +60,13 @@ def run_app():
 
 
 def page_context() -> PageContext:
+    """The shared context, for a page to read. A page file run without app.py is the first request
+    of a fresh server in the old `pages/` mode: declaring the app's navigation switches the server
+    to it for good, and the rerun then goes through app.py to this same page, frame and all."""
     context = getattr(_drawn, "context", None)
     if context is None:
-        # Run directly as the first request of a fresh server: draw the frame here.
-        _page_config()
-        context = _shared_controls()
+        st.navigation(_pages(), position="hidden")
+        st.rerun()
     return context
 
 
