@@ -70,6 +70,18 @@ def page_context() -> PageContext:
     return context
 
 
+def _url_selectbox(label: str, options: list[str], key: str, default: str, **kwargs) -> str:
+    """A selectbox whose value lives in the URL as `key=value`, always, default included: a copied
+    link names its week even after later data moves the default. The URL seeds a new session; after
+    that the session's choice is written back to the URL on every run (page links drop it)."""
+    if st.session_state.get(key) not in options:
+        from_url = st.query_params.get(key)
+        st.session_state[key] = from_url if from_url in options else default
+    value = st.selectbox(label, options, key=key, **kwargs)
+    st.query_params[key] = value
+    return value
+
+
 def _page_config():
     st.set_page_config(page_title="Seams", page_icon=":material/join_inner:", layout="wide")
 
@@ -85,34 +97,21 @@ def _shared_controls() -> PageContext:
         st.info("The workspace has no weeks to show yet: add sign-ups or function exports and rebuild.")
         st.stop()
     options = [w.isoformat() for w in weeks["week_start"].dt.date]
-    default = data.run(build, "query.default_week")
-    # The week always stays in the URL: with no default index, every chosen week is a "change".
-    if st.session_state.get(WEEK_KEY) not in options and st.query_params.get(WEEK_KEY) not in options:
-        st.session_state[WEEK_KEY] = default.isoformat()
+    default = data.run(build, "query.default_week").isoformat()
     with st.sidebar:
-        week = st.selectbox(
-            "Week",
-            options,
-            index=None,
-            key=WEEK_KEY,
-            bind="query-params",
+        week = _url_selectbox(
+            "Week", options, WEEK_KEY, default,
             help="Weeks start on the workspace's week day, in its time zone. The default is the latest week "
             "whose outcome is known (its cohort is mature).",
         )
-        shown = st.selectbox(
-            "Weeks shown",
-            list(RANGES),
-            format_func=RANGES.get,
-            key=RANGE_KEY,
-            bind="query-params",
-        )
+        shown = _url_selectbox("Weeks shown", list(RANGES), RANGE_KEY, "all", format_func=RANGES.get)
         info = build.info
         st.caption(
             f"**{info['workspace_name']}** · data to {info['as_of']:%-d %b %Y %H:%M} UTC · build `{build.build_id}`"
         )
     if error:
         st.warning(f"The workspace changed but could not be rebuilt; showing the last good build. {error}")
-    week = dt.date.fromisoformat(week or default.isoformat())
+    week = dt.date.fromisoformat(week)
     latest = dt.date.fromisoformat(options[0])
     since = None if shown == "all" else latest - dt.timedelta(weeks=int(shown) - 1)
     return PageContext(build, week, since, error)
