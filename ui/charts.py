@@ -29,7 +29,7 @@ _WEEK = alt.X(
     "week_start:O",
     timeUnit="yearmonthdate",
     title=None,
-    axis=alt.Axis(format="%-d %b", labelAngle=-45, labelOverlap=True),
+    axis=alt.Axis(format="%-d %b", labelAngle=0, labelOverlap=True),
 )
 
 # Charts stacked on one page share this y-axis width, so their weeks line up.
@@ -89,7 +89,7 @@ def status_grid(grid: pd.DataFrame, week: dt.date, org_changes: pd.DataFrame) ->
                 "week_start:O",
                 title=None,
                 timeUnit="yearmonthdate",
-                axis=alt.Axis(format="%-d %b", labelAngle=-45, labelOverlap=True),
+                axis=alt.Axis(format="%-d %b", labelAngle=0, labelOverlap=True),
             ),
             y=alt.Y("row_label:N", title=None, sort=rows, axis=alt.Axis(labelLimit=260, labelOverlap=False)),
             color=alt.Color(
@@ -167,7 +167,7 @@ def outcome_trend(cohorts: pd.DataFrame, target: float, week: dt.date, org_chang
         .encode(y="target:Q", tooltip=[alt.Tooltip("target:Q", title="Target", format=".0%")])
     )
     layers = [line, points, target_rule, *_markers(cohorts["week_start"], week, org_changes, True)]
-    return alt.layer(*layers).properties(height=220, title="Outcome by sign-up cohort")
+    return alt.layer(*layers).properties(height=320, title="Outcome by sign-up cohort")
 
 
 def coordination_hours(coordination: pd.DataFrame, week: dt.date, org_changes: pd.DataFrame) -> alt.LayerChart:
@@ -203,7 +203,7 @@ def coordination_hours(coordination: pd.DataFrame, week: dt.date, org_changes: p
         )
     )
     return alt.layer(bars, *_markers(coordination["week_start"], week, org_changes, False)).properties(
-        height=200, title="Coordination hours per week"
+        height=300, title="Coordination hours per week"
     )
 
 
@@ -225,5 +225,5 @@ def coordination_cost(
         )
     )
     return alt.layer(bars, *_markers(coordination["week_start"], week, org_changes, False)).properties(
-        height=160, title="Coordination cost per week"
+        height=240, title="Coordination cost per week"
     )
