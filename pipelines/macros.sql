@@ -25,8 +25,11 @@ create or replace macro parse_timestamp(value, zone) as (
                     then to_timestamp(cast(trim(value) as double) / 1000)
             end
         when regexp_matches(trim(value), '[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)? ?(Z|z|[+-][0-9]{2}(:?[0-9]{2})?)$')
-            then try_cast(trim(value) as timestamptz)
-        else local_to_instant(try_cast(trim(value) as timestamp), zone)
+            then try_cast(upper(trim(value)) as timestamptz)
+        -- Naive means a bare ISO date or date-time: the cast would silently drop a zone name
+        -- ("2026-07-01 09:30:00 UTC") and read the time as local, so anything more is a reject.
+        when regexp_full_match(trim(value), '[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?)?')
+            then local_to_instant(try_cast(trim(value) as timestamp), zone)
     end
 );
 

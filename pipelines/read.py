@@ -229,7 +229,10 @@ def _read_csv_exact(con, table: Table, source: SourceFile, result: FileRead):
 def _read_jsonl(con, table: Table, source: SourceFile, result: FileRead):
     text = _decode(source, result)
     rows, seen_keys = [], set()
-    for line_number, line in enumerate(text.splitlines(), start=1):
+    # Lines end at a line feed (CRLF or LF), as an editor counts them: str.splitlines would also
+    # split at U+2028 or U+0085, which JSON allows inside a string and an editor does not break at.
+    for line_number, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
         result.rows_read += 1

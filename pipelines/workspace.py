@@ -79,6 +79,9 @@ def discover(root: Path, config: Config) -> dict[str, list[SourceFile]]:
 def _canonical_name(path: Path) -> str | None:
     if not path.is_file() or format_of(path) is None:
         return None
+    # TABLE.csv or TABLE.csv.gz: nothing between the table and its format (signups.old.csv is no export).
+    if len(path.suffixes) != 1 + format_of(path)[1]:
+        return None
     return path.name.split(".")[0]
 
 

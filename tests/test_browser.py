@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 from browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, serve, settled
-from playwright.sync_api import expect, sync_playwright
-
 from pipeline_helpers import make_workspace, toml
+from playwright.sync_api import expect, sync_playwright
 
 SIGNATURE_WEEK = "2026-06-08"
 
