@@ -3,11 +3,15 @@ the numbers the marts hold."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from pipelines.build import build
+from ui import data
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -109,3 +113,52 @@ def test_a_workspace_that_cannot_be_built_shows_the_file_and_the_fix_not_a_trace
     assert not at.exception
     message = at.error[0].value
     assert "seams.toml" in message and "workspace.timezone" in message and "Mars/Olympus" in message
+
+
+def _copy_demo(tmp_path) -> Path:
+    workspace = tmp_path / "workspace"
+    shutil.copytree(ROOT / "data" / "demo", workspace, ignore=shutil.ignore_patterns(".seams"))
+    return workspace
+
+
+def test_the_app_builds_a_workspace_that_has_no_built_file(monkeypatch, tmp_path):
+    workspace = _copy_demo(tmp_path)
+    db = tmp_path / "built" / "seams.duckdb"
+    monkeypatch.setenv("SEAMS_WORKSPACE", str(workspace))
+    monkeypatch.setenv("SEAMS_DB", str(db))
+    at = _app()
+    at.run()
+    assert not at.exception
+    assert db.exists()
+    assert at.title[0].value.startswith("Week commencing")
+
+
+def test_the_app_rebuilds_when_an_export_changed_and_keeps_the_last_good_build_when_it_breaks(monkeypatch, tmp_path):
+    workspace = _copy_demo(tmp_path)
+    db = tmp_path / "seams.duckdb"
+    build(workspace, db)
+    (first_build,) = _mart_row(db, "select build_id from build_info", [])
+    with open(workspace / "tickets.csv", "a", encoding="utf-8") as tickets:
+        tickets.write("T-extra,2026-06-09T10:00:00Z,2026-06-10T10:00:00Z,solved,,,\n")
+    monkeypatch.setenv("SEAMS_WORKSPACE", str(workspace))
+    monkeypatch.setenv("SEAMS_DB", str(db))
+    at = _app()
+    at.query_params["week"] = SIGNATURE_WEEK
+    at.run()
+    assert not at.exception
+    (second_build,) = _mart_row(db, "select build_id from build_info", [])
+    assert second_build != first_build
+    # Support solved one more ticket in the week of 2026-06-08 than the first build counted.
+    assert _mart_row(db, "select count(*) from function_rows where row_key = 'T-extra'", []) == (1,)
+
+    # Now break the workspace: the last good build keeps serving, and the page says why.
+    (workspace / "seams.toml").write_text((workspace / "seams.toml").read_text() + "\n[oops]\n")
+    data.forget_checks()
+    at = _app()
+    at.query_params["week"] = SIGNATURE_WEEK
+    at.run()
+    assert not at.exception
+    assert "showing the last good build" in at.warning[0].value
+    assert "oops" in at.warning[0].value
+    assert at.title[0].value == "Week commencing Monday 8 June 2026"
+    assert _mart_row(db, "select build_id from build_info", []) == (second_build,)

@@ -94,6 +94,11 @@ def _due_for_check(db: Path) -> bool:
     return False
 
 
+def forget_checks():
+    """Check the workspace for changes on the next run, whenever the last check was."""
+    _last_check.clear()
+
+
 def _needs_build(workspace: Path, db: Path) -> bool:
     if not db.exists():
         return True
