@@ -12,7 +12,7 @@ info = build.info
 st.title("Data behind the numbers")
 st.caption(
     f"Workspace `{info['workspace']}` · build `{build.build_id}` · built {info['built_at']:%-d %b %Y %H:%M} UTC "
-    f"in {info['duration_seconds']:.1f} s · data to {info['as_of']:%-d %b %Y %H:%M} UTC"
+    f"in {info['duration_seconds']:.1f} s · data to {info['as_of_date']:%-d %b %Y}"
 )
 
 sources = data.run(build, "query.sources")

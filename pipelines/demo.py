@@ -1106,7 +1106,6 @@ def _meetings(plan: Plan, people: pd.DataFrame, sync: list[int], team: list[int]
             "organizer": pa.array(org.lower[allm.organizer[order]]),
         }
     )
-    text = {"starts_at": _offset_text(cal.zone, start), "ends_at": _offset_text(cal.zone, end)}
     lens = np.diff(ptr)
     response = rng.choice(RESPONSES, len(who), p=RESPONSE_P)
     response = np.where(np.repeat(allm.no_decline[order], lens) & (response == "declined"), "accepted", response)
@@ -1118,7 +1117,12 @@ def _meetings(plan: Plan, people: pd.DataFrame, sync: list[int], team: list[int]
             "response": pa.array(response, mask=response == ""),
         }
     )
-    return meetings, text, attendees
+    return meetings, attendees
+
+
+def _meeting_text(zone: Zone, meetings: pa.Table) -> dict:
+    """Meeting times as a calendar export writes them: local time with its offset."""
+    return {c: _offset_text(zone, meetings[c].cast(pa.int64()).to_numpy()) for c in ("starts_at", "ends_at")}
 
 
 # --------------------------------------------------------------------------- output

@@ -90,7 +90,9 @@ def _glob(root: Path, pattern: str, key: str) -> list[Path]:
         raise WorkspaceError(
             f"{root / CONFIG_NAME} {key}: {pattern!r} must be a file name or glob inside the workspace"
         )
-    paths = sorted(p for p in root.glob(pattern) if p.is_file())
+    # A name that exists is that file, even when it holds glob characters (`export [1].csv`).
+    exact = root / pattern
+    paths = [exact] if exact.is_file() else sorted(p for p in root.glob(pattern) if p.is_file())
     if not paths:
         raise WorkspaceError(f"{root / CONFIG_NAME} {key}: no file matches {pattern!r} in {root}")
     return paths

@@ -151,3 +151,22 @@ def test_values_are_read_and_bad_ones_rejected(tmp_path):
         ("people.csv", 6, 5, 1),
         ("signups.csv", 1, 1, 0),
     ]
+
+
+def test_function_names_in_people_match_whatever_their_case_and_spaces(tmp_path):
+    files = {
+        "signups.csv": "user_id,signed_up_at\nu1,2026-03-02 10:00\n",
+        "events.csv": "user_id,event,occurred_at\n",
+        "people.csv": "email,function,hourly_cost\nann@x.io,Sales,50\nben@x.io, sales ,50\ncid@x.io,Support,50\n",
+        "meetings.csv": "meeting_id,starts_at,ends_at\nm1,2026-03-03 10:00,2026-03-03 11:00\n"
+        "m2,2026-03-03 12:00,2026-03-03 13:00\n",
+        "attendees.csv": "meeting_id,email,response\nm1,ann@x.io,accepted\nm1,ben@x.io,accepted\n"
+        "m2,ann@x.io,accepted\nm2,cid@x.io,accepted\n",
+    }
+    db = build_workspace(tmp_path, files, CONFIG)
+    # m1: "Sales" and " sales " are one function -> 1 function, not cross-functional.
+    # m2: Sales and Support -> 2 functions, cross-functional.
+    assert query(db, "select meeting_id, functions, is_cross_functional from coordination_meetings order by 1") == [
+        ("m1", 1, False),
+        ("m2", 2, True),
+    ]

@@ -203,3 +203,9 @@ def test_only_table_dot_format_is_a_canonical_name(tmp_path):
         ("events.csv", "events"),
         ("signups.csv", "signups"),
     ]
+
+
+def test_a_sources_name_with_glob_characters_names_that_file(tmp_path):
+    config = CONFIG + '\n[sources]\nsignups = "export [1].csv"\n'
+    db = build_workspace(tmp_path, {"export [1].csv": GOOD["signups.csv"], "events.csv": GOOD["events.csv"]}, config)
+    assert query(db, "select file, rows_loaded from sources where table_name = 'signups'") == [("export [1].csv", 1)]

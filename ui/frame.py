@@ -107,7 +107,7 @@ def _shared_controls() -> PageContext:
         shown = _url_selectbox("Weeks shown", list(RANGES), RANGE_KEY, "all", format_func=RANGES.get)
         info = build.info
         st.caption(
-            f"**{info['workspace_name']}** · data to {info['as_of']:%-d %b %Y %H:%M} UTC · build `{build.build_id}`"
+            f"**{info['workspace_name']}** · data to {info['as_of_date']:%-d %b %Y} · build `{build.build_id}`"
         )
     if error:
         st.warning(f"The workspace changed but could not be rebuilt; showing the last good build. {error}")

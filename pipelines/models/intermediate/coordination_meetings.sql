@@ -20,7 +20,8 @@ attendance_per_meeting as (
     select
         meeting_id,
         count(*) as attendees,
-        count(distinct function) as functions,
+        -- Functions are named by hand in HR exports: `Sales` and `sales ` are one function.
+        count(distinct lower(trim(function))) as functions,
         sum(hours) as attendee_hours,
         sum(cost) as cost,
         sum(case when hourly_cost is null then hours else 0 end) as unknown_cost_attendee_hours
