@@ -305,7 +305,8 @@ def _write_build_tables(con, root: Path, config: Config, files: dict, reads: lis
     build_id = built_at.strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
     con.execute(
         """create table build_info as select ?::varchar as build_id, ?::timestamptz as built_at,
-            (select as_of_at from as_of) as as_of, (select as_of_date from as_of) as as_of_date, ?::varchar as workspace, ?::varchar as workspace_name,
+            (select as_of_at from as_of) as as_of, (select as_of_date from as_of) as as_of_date,
+            ?::varchar as workspace, ?::varchar as workspace_name,
             ?::varchar as fingerprint, ?::varchar as timezone, ?::varchar as currency,
             ?::double as duration_seconds, ?::boolean as has_calendar, ?::boolean as has_people""",
         [
