@@ -185,8 +185,9 @@ def _write_config_tables(con, config: Config):
         con.execute("insert into cfg_org_changes values (?, ?)", [change.changed_on, change.label])
     c = config.coordination
     con.execute(
-        "create table cfg_coordination as select ?::double as over_collaboration_rise, ?::integer as min_group_size",
-        [c.over_collaboration_rise, c.min_group_size],
+        """create table cfg_coordination as select ?::double as over_collaboration_rise,
+            ?::integer as min_group_size, ?::integer as broadcast_size, ?::integer as comparison_weeks""",
+        [c.over_collaboration_rise, c.min_group_size, c.broadcast_size, c.comparison_weeks],
     )
 
 

@@ -67,6 +67,16 @@ class Function:
 class Coordination:
     over_collaboration_rise: float = 0.15
     min_group_size: int = 5
+    # Meetings left out of coordination (the Data page counts them): more attendees than this are a
+    # broadcast, not coordination.
+    broadcast_size: int = 25
+    # Weeks of equal windows before and after an org change on the Coordination page.
+    comparison_weeks: int = 8
+
+
+@dataclass(frozen=True)
+class Builds:
+    keep: int = 26  # builds kept for pinned links; an older pinned link opens the latest with a notice
 
 
 @dataclass(frozen=True)
@@ -92,9 +102,10 @@ class Config:
     coordination: Coordination = field(default_factory=Coordination)
     org_changes: tuple[OrgChange, ...] = ()
     sources: tuple[Source, ...] = ()
+    builds: Builds = field(default_factory=Builds)
 
 
-_SECTIONS = {"workspace", "outcome", "functions", "coordination", "org_changes", "sources"}
+_SECTIONS = {"workspace", "outcome", "functions", "coordination", "org_changes", "sources", "builds"}
 _SOURCE_KEYS = {"path", "adapter", "timezone", "event"}
 
 
@@ -123,7 +134,16 @@ def parse(raw: dict, path: Path) -> Config:
     coordination = _build(Coordination, raw.get("coordination", {}), "coordination", err)
     org_changes = tuple(_org_change(item, i, err) for i, item in enumerate(_list(raw, "org_changes", err)))
     sources = _sources(raw.get("sources", {}), err)
-    return Config(path, workspace, outcome, functions, coordination, org_changes, sources)
+    builds = _build(Builds, raw.get("builds", {}), "builds", err)
+    for key, value, least in [
+        ("coordination.min_group_size", coordination.min_group_size, 1),
+        ("coordination.broadcast_size", coordination.broadcast_size, 2),
+        ("coordination.comparison_weeks", coordination.comparison_weeks, 1),
+        ("builds.keep", builds.keep, 1),
+    ]:
+        if value < least:
+            err.fail(key, f"must be at least {least}")
+    return Config(path, workspace, outcome, functions, coordination, org_changes, sources, builds)
 
 
 class _Errors:

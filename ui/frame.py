@@ -21,6 +21,9 @@ from ui import data
 PAGES = [
     # (file, title, icon, url path)
     ("pages/overview.py", "Overview", ":material/dashboard:", ""),
+    ("pages/outcome.py", "Outcome", ":material/trending_up:", "outcome"),
+    ("pages/functions.py", "Functions", ":material/groups:", "functions"),
+    ("pages/coordination.py", "Coordination", ":material/diversity_3:", "coordination"),
     ("pages/data.py", "Data", ":material/database:", "data"),
 ]
 RANGES = {"all": "All weeks", "26": "Last 26 weeks", "13": "Last 13 weeks"}
@@ -70,7 +73,7 @@ def page_context() -> PageContext:
     return context
 
 
-def _url_selectbox(label: str, options: list[str], key: str, default: str, **kwargs) -> str:
+def url_selectbox(label: str, options: list[str], key: str, default: str, **kwargs) -> str:
     """A selectbox whose value lives in the URL as `key=value`, always, default included: a copied
     link names its week even after later data moves the default. The URL seeds a new session; after
     that the session's choice is written back to the URL on every run (page links drop it)."""
@@ -99,12 +102,12 @@ def _shared_controls() -> PageContext:
     options = [w.isoformat() for w in weeks["week_start"].dt.date]
     default = data.run(build, "query.default_week").isoformat()
     with st.sidebar:
-        week = _url_selectbox(
+        week = url_selectbox(
             "Week", options, WEEK_KEY, default,
             help="Weeks start on the workspace's week day, in its time zone. The default is the latest week "
             "whose outcome is known (its cohort is mature).",
         )
-        shown = _url_selectbox("Weeks shown", list(RANGES), RANGE_KEY, "all", format_func=RANGES.get)
+        shown = url_selectbox("Weeks shown", list(RANGES), RANGE_KEY, "all", format_func=RANGES.get)
         info = build.info
         st.caption(
             f"**{info['workspace_name']}** · data to {info['as_of_date']:%-d %b %Y} · build `{build.build_id}`"

@@ -1,0 +1,9 @@
+"""Outcome: why did the outcome move? Cohort activation by week, by segment, channel and plan, and how long activation takes."""
+
+import streamlit as st
+
+from ui.frame import page_context
+
+context = page_context()
+st.title("Outcome")
+st.info("This page is being built.")
