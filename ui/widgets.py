@@ -8,6 +8,7 @@ import re
 import pandas as pd
 import streamlit as st
 
+from pipelines import export
 from pipelines.summary import WeekSummary, percent
 
 # Streamlit markdown: a coloured Material icon and the status in words (colour is never the only cue).
@@ -126,3 +127,16 @@ def numbers_behind(summary: WeekSummary, cohorts: pd.DataFrame, coordination: pd
 def copy_link(context):
     st.caption("Link to this view (page, week and filters):")
     st.code(context.link(), language=None)
+
+
+def download_rows(rows: pd.DataFrame, name: str, key: str):
+    """CSV and Parquet downloads of `rows`, formulas neutralised (pipelines/export.py)."""
+    left, right = st.columns(2)
+    left.download_button(
+        f"Download {len(rows):,} rows (CSV)", export.to_csv(rows), f"{name}.csv", "text/csv",
+        key=f"{key}-csv", icon=":material/download:",
+    )
+    right.download_button(
+        f"Download {len(rows):,} rows (Parquet)", export.to_parquet(rows), f"{name}.parquet",
+        "application/vnd.apache.parquet", key=f"{key}-parquet", icon=":material/download:",
+    )
