@@ -58,6 +58,10 @@ def scorecard(summary: WeekSummary):
                 f"{_STATUS_BADGE.get(row.status, _NO_STATUS)} · target {_number(row.target, row.measure)} "
                 f"({'at least' if row.direction == 'higher' else 'at most'})"
             )
+            st.page_link(
+                "pages/functions.py", label="Rows behind this number", icon=":material/table_rows:",
+                query_params={"function": row.function, "week": summary.week.isoformat()},
+            )
     cohort = summary.cohort
     change = summary.outcome_change
     with columns[-1].container(border=True):
@@ -72,6 +76,10 @@ def scorecard(summary: WeekSummary):
         st.markdown(
             f"{_STATUS_BADGE.get(cohort['status'], _NO_STATUS)} · target {percent(summary.outcome_target, 0)}"
             + ("" if cohort["mature"] else f" · final on {cohort['mature_on']:%-d %b}")
+        )
+        st.page_link(
+            "pages/outcome.py", label="Why it moved, and its sign-ups", icon=":material/table_rows:",
+            query_params={"week": summary.week.isoformat()},
         )
 
 
