@@ -27,6 +27,13 @@ Naive timestamps are Europe/London wall clock generated from UTC instants, so no
 time is ever written; an instant in the repeated autumn hour moves one hour later, so that
 reading it back as the first occurrence gives back the instant.
 
+On top of the clean rows, a fixed handful of extra rows carry real exports' typical faults, so the
+Data page has rejects to show: a ticket solved "N/A", a ticket's earlier pending version, a
+repeated demo and event, a meeting that ends before it starts, two guests of a meeting that is not
+in the calendar, an impossible date, a sign-up without a user id, "?" story points and a decimal
+comma in a cost. Every one is rejected (or counts once), so they move no number; those that only
+text can hold are written in CSV only.
+
 Every weekly number is placed in Europe/London weeks (Monday 00:00 local). Nothing is written
 after as_of 23:59 local: late cohorts simply have fewer events (their rates are provisional).
 
@@ -40,6 +47,8 @@ Same arguments give byte-identical files.
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import sys
 import time
 from dataclasses import dataclass
@@ -1125,6 +1134,133 @@ def _meeting_text(zone: Zone, meetings: pa.Table) -> dict:
     return {c: _offset_text(zone, meetings[c].cast(pa.int64()).to_numpy()) for c in ("starts_at", "ends_at")}
 
 
+# --------------------------------------------------------------------------- faults
+
+# Real exports carry rows the pipeline must reject, so the demo carries a few: a small fixed set
+# of EXTRA rows at plausible places in file order, the same at every scale. The clean rows above
+# are untouched and every extra row is rejected whole (or is a repeat that counts once), so no
+# number of the story moves. A value only text can hold (an impossible date, "N/A", a decimal
+# comma, "?" story points) is written in CSV only: a typed Parquet column cannot carry it.
+IMPOSSIBLE_DATE = "2026-02-30 10:00:00"
+NEW_PERSON = ("robin.achterberg@" + DOMAIN, "Operations", "92,50", "Senior", "BizOps")
+
+
+@dataclass(frozen=True)
+class Fault:
+    at: int  # the row of the clean table that the extra row is written before
+    row: dict  # typed values (null where `text` gives the value)
+    text: tuple[tuple[str, str], ...] = ()  # CSV-only values; a fault with text is CSV-only
+
+
+def _row(table: pa.Table, i: int, **changes) -> dict:
+    return table.slice(i, 1).to_pylist()[0] | changes
+
+
+def _faults(name: str, table: pa.Table) -> list[Fault]:
+    """The extra rows of one (non-streamed) table, placed relative to its clean rows."""
+    n = table.num_rows
+    if name == "signups":  # a sign-up whose user id the export lost
+        k = n // 2
+        return [Fault(k, _row(table, k, user_id=None))]
+    if name == "tickets":
+        solved = np.flatnonzero(pc.equal(pc.utf8_lower(table["status"]), "solved").to_numpy())
+        j = int(solved[np.searchsorted(solved, int(0.3 * n)) % len(solved)])
+        k = int(0.6 * n)
+        na = _row(table, k, ticket_id=100001 + n, solved_at=None, status="solved", requester_id=None)
+        return [
+            # the ticket exported while pending, then again once solved: the later line wins
+            Fault(j, _row(table, j, solved_at=None, status="pending")),
+            Fault(k, na | {"tags": "billing", "priority": "normal"}, (("solved_at", "N/A"),)),
+        ]
+    if name == "demos":  # a row repeated where two pages of the export overlap
+        k = n // 2
+        return [Fault(k + 1, _row(table, k))]
+    if name == "issues":  # an unestimated backlog issue: "?" from planning poker
+        first = int(pc.sum(pc.is_valid(table["resolved_at"])).as_py())  # the backlog comes last
+        k = min(first + (n - first) // 2, n - 1)
+        row = _row(table, k, issue_key=f"SEAM-{100 + n}", issue_type="story", status="to do", story_points=None)
+        return [Fault(k, row | {"labels": "onboarding"}, (("story_points", "?"),))]
+    if name == "meetings":  # its end typed on the day before its start
+        k = int(0.45 * n)
+        row = _row(table, k, meeting_id=_meeting_id(n, n + 1), title="Partner onboarding workshop", series_id=None)
+        return [Fault(k, row | {"ends_at": row["starts_at"] - timedelta(hours=23)})]
+    if name == "attendees":  # two guests of a meeting the calendar export does not have
+        ids = table["meeting_id"].to_numpy()  # in meeting order, and every meeting has guests
+        total = int(ids[-1].removeprefix("mtg-"))
+        k = int(np.searchsorted(ids, _meeting_id(total, int(0.7 * total) + 1)))
+        orphan = _meeting_id(total, total + 2)
+        return [
+            Fault(k, _row(table, k, meeting_id=orphan, response="accepted")),
+            Fault(k, _row(table, k + 1, meeting_id=orphan, response=None)),
+        ]
+    if name == "people":  # a new hire whose cost came from a spreadsheet with a decimal comma
+        email, function, cost, level, team = NEW_PERSON
+        k = int(np.searchsorted(table["email"].to_numpy(), email))
+        row = {"email": email, "function": function, "hourly_cost": None, "level": level, "team": team}
+        return [Fault(k, row, (("hourly_cost", cost),))]
+    return []
+
+
+def _meeting_id(count: int, number: int) -> str:
+    return _ids("mtg-", [number], max(6, len(str(count))))[0].as_py()
+
+
+def _with_faults(name: str, table: pa.Table, fmt: str) -> tuple[pa.Table, dict]:
+    """The table with its extra rows, and the CSV text of the columns where one holds text only."""
+    faults = sorted((f for f in _faults(name, table) if fmt == "csv" or not f.text), key=lambda f: f.at)
+    pieces, done, text = [], 0, {}
+    for i, fault in enumerate(faults):
+        pieces += [table.slice(done, fault.at - done), pa.Table.from_pylist([fault.row], schema=table.schema)]
+        done = fault.at
+        for column, value in fault.text:
+            text.setdefault(column, {})[fault.at + i] = value
+    out = pa.concat_tables([*pieces, table.slice(done)]) if faults else table
+    for column, values in text.items():
+        cells = _text_column(out, column).to_pylist()
+        for i, value in values.items():
+            cells[i] = value
+        text[column] = pa.array(cells, pa.string())
+    return out, text
+
+
+def _event_anchors(cal: Calendar) -> list[tuple[int, str]]:
+    """Where the extra events go: (UTC instant, kind), by time. A line repeated (an export run
+    over an overlapping window) after the first event from 10:00 on the middle week's Monday, and
+    a row with an impossible date where 30 February would be, between February and March."""
+    middle, march = cal.mondays[cal.weeks // 2] + 10 * HOUR, _epoch(date(2026, 3, 1))
+    duplicate, impossible = cal.zone.utc(np.array([middle, march]))
+    return sorted([(int(duplicate), "duplicate"), (int(impossible), "impossible date")])
+
+
+def _write_events(writer: Writer, chunks, user_id: pa.Array, cal: Calendar, fmt: str) -> None:
+    """Stream the events, putting the extra ones where their anchors fall (after the last event
+    when an anchor is past it)."""
+    pending = [a for a in _event_anchors(cal) if fmt == "csv" or a[1] != "impossible date"]
+    last = None
+    for chunk in chunks:
+        if not len(chunk[0]):
+            continue
+        table = _events_table(chunk, user_id, cal.zone)
+        pieces, done = [], 0
+        while pending and (i := int(np.searchsorted(chunk[0], pending[0][0]))) < len(chunk[0]):
+            kind, i = pending.pop(0)[1], max(i, done)
+            if kind == "duplicate":
+                pieces += [table.slice(done, i + 1 - done), table.slice(i, 1)]
+                done = i + 1
+            else:
+                writer.write(pa.concat_tables([*pieces, table.slice(done, i - done)]))
+                user = table["user_id"][min(i, table.num_rows - 1)].as_py()
+                writer.write_line([user, EVENTS[0], IMPOSSIBLE_DATE])
+                pieces, done = [], i
+        writer.write(pa.concat_tables([*pieces, table.slice(done)]))
+        last = table.slice(table.num_rows - 1)
+    for _, kind in pending if last is not None else []:
+        if kind == "duplicate":
+            writer.write(last)
+        else:
+            writer.write_line([last["user_id"][0].as_py(), EVENTS[0], IMPOSSIBLE_DATE])
+
+
 # --------------------------------------------------------------------------- output
 
 
@@ -1153,6 +1289,14 @@ class Writer:
         else:
             _frame(table, text or {}).to_csv(self.fh, index=False, header=False, lineterminator="\n")
 
+    def write_line(self, values: list[str]) -> None:
+        """One CSV record of text, for a value no typed column can hold."""
+        assert self.fmt == "csv", "text rows are CSV only"
+        line = io.StringIO()
+        csv.writer(line, lineterminator="\n").writerow(values)
+        self.fh.write(line.getvalue().encode())
+        self.rows += 1
+
     def close(self) -> None:
         if self.fmt == "parquet":
             self.pq.close()
@@ -1169,14 +1313,16 @@ def _parquet_schema(schema: pa.Schema) -> pa.Schema:
 
 
 def _frame(table: pa.Table, text: dict) -> pd.DataFrame:
-    """All-text frame for pandas' CSV writer: naive timestamps with a space, UTC with Z."""
-    cols = {}
-    for f in table.schema:
-        col = text.get(f.name, table[f.name])
-        if f.name not in text and pa.types.is_timestamp(f.type):
-            col = pc.strftime(col, format="%Y-%m-%dT%H:%M:%SZ" if f.type.tz else "%Y-%m-%d %H:%M:%S")
-        cols[f.name] = pc.cast(col, pa.string()).to_pandas()
-    return pd.DataFrame(cols)
+    """All-text frame for pandas' CSV writer."""
+    return pd.DataFrame({name: text.get(name, _text_column(table, name)).to_pandas() for name in table.schema.names})
+
+
+def _text_column(table: pa.Table, name: str):
+    """A column as CSV text: naive timestamps with a space, UTC ones with Z."""
+    col, kind = table[name], table.schema.field(name).type
+    if pa.types.is_timestamp(kind):
+        col = pc.strftime(col, format="%Y-%m-%dT%H:%M:%SZ" if kind.tz else "%Y-%m-%d %H:%M:%S")
+    return pc.cast(col, pa.string())
 
 
 def _write(out: Path, name: str, fmt: str, table: pa.Table, text=None, fast=False) -> int:
@@ -1256,27 +1402,32 @@ def generate(out_dir: Path, scale: float = 0.01, fmt: str = "csv", weeks: int = 
     zone = plan.cal.zone
     su = _signups(plan)
     signups, user_id = _signups_table(su, zone)
-    counts = {"signups": _write(out, "signups", fmt, signups, fast=True)}
-    writer = None
-    for chunk in _event_chunks(plan, su):
-        table = _events_table(chunk, user_id, zone)
-        writer = writer or Writer(out / f"events.{fmt}", fmt, table.schema, fast=True)
-        writer.write(table)
+    counts = {"signups": _write(out, "signups", fmt, *_with_faults("signups", signups, fmt), fast=True)}
+    empty = (np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int8))
+    writer = Writer(out / f"events.{fmt}", fmt, _events_table(empty, user_id, zone).schema, fast=True)
+    _write_events(writer, _event_chunks(plan, su), user_id, plan.cal, fmt)
     writer.close()
     counts["events"] = writer.rows
     people = _people(seed)
     sync, team = _cast(people)
-    counts["tickets"] = _write(out, "tickets", fmt, _tickets(plan, su, user_id))
     sales = people.loc[people["function"] == "Sales", "email"].to_numpy()
-    counts["demos"] = _write(out, "demos", fmt, _demos(plan, su, sales))
-    counts["issues"] = _write(out, "issues", fmt, _issues(plan))
-    meetings, text, attendees = _meetings(plan, people, sync, team)
-    counts["meetings"] = _write(out, "meetings", fmt, meetings, text)
-    counts["attendees"] = _write(out, "attendees", fmt, attendees)
+    meetings, attendees = _meetings(plan, people, sync, team)
     table, cost = _people_table(people)
     if fmt == "parquet":  # a typed file carries the number, not the export's text
         table = table.set_column(2, "hourly_cost", cost)
-    counts["people"] = _write(out, "people", fmt, table)
+    tables = {
+        "tickets": _tickets(plan, su, user_id),
+        "demos": _demos(plan, su, sales),
+        "issues": _issues(plan),
+        "meetings": meetings,
+        "attendees": attendees,
+        "people": table,
+    }
+    for name, clean in tables.items():
+        table, text = _with_faults(name, clean, fmt)
+        if name == "meetings":
+            text |= _meeting_text(zone, table)
+        counts[name] = _write(out, name, fmt, table, text)
     (out / "seams.toml").write_text(_toml(plan), encoding="utf-8")
     return counts
 

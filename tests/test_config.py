@@ -77,8 +77,8 @@ def test_as_of_and_start_are_dates_and_where_values_text(tmp_path):
     [
         ('[workspace]\nname = "x"\n', "[workspace]: missing required key 'timezone'"),
         ("[outcome]\ntarget = 0.4\n", "[workspace]: missing; it needs at least name and timezone"),
-        (MINIMAL + "[outcom]\n", ": unknown key 'outcom'; expected one of: coordination, functions, org_changes, "
-         "outcome, sources, workspace"),
+        (MINIMAL + "[outcom]\n", ": unknown key 'outcom'; expected one of: builds, coordination, functions, "
+         "org_changes, outcome, sources, workspace"),
         (MINIMAL.replace("Europe/London", "Europe/Londn"),
          "[workspace.timezone]: 'Europe/Londn' is not an IANA time zone name (for example 'Europe/London')"),
         (MINIMAL + 'week_start = "sun"\n', "[workspace.week_start]: 'sun' is not a weekday name (monday … sunday)"),

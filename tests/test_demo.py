@@ -1,15 +1,20 @@
 """The demo generator: deterministic, scalable, and its story holds when recomputed from the
-files with plain pandas (independently of the generator's own bookkeeping)."""
+files with plain pandas (independently of the generator's own bookkeeping). Its few planted
+faults are exactly what the build rejects, and they move no number."""
 
+import shutil
 import tomllib
+from collections import Counter
 from datetime import date
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
 from pipelines import demo
+from pipelines.build import build
 
 TZ = "Europe/London"
 SCALE = 0.005
@@ -23,15 +28,73 @@ COLUMNS = {
     "attendees": ["meeting_id", "email", "response"],
     "people": ["email", "function", "hourly_cost", "level", "team"],
 }
+REQUIRED = {
+    "signups": ["user_id", "signed_up_at"],
+    "events": ["user_id", "event", "occurred_at"],
+    "tickets": ["ticket_id", "created_at"],
+    "demos": ["demo_id", "held_at"],
+    "issues": ["issue_key", "issue_type"],
+    "meetings": ["meeting_id", "starts_at", "ends_at"],
+    "attendees": ["meeting_id", "email"],
+    "people": ["email", "function"],
+}
+KEYS = {
+    "signups": ["user_id"],
+    "tickets": ["ticket_id"],
+    "demos": ["demo_id"],
+    "issues": ["issue_key"],
+    "meetings": ["meeting_id"],
+    "attendees": ["meeting_id", "email"],
+    "people": ["email"],
+}
+# Planted faults that only text can hold, so a Parquet demo does not have them.
+CSV_ONLY = {"events": 1, "tickets": 1, "issues": 1, "people": 1}
+MARTS = ("function_weekly", "outcome_cohorts", "coordination_weekly", "signature_weekly")
+NOT_A_DATE = "not a date-time (expected ISO 8601 such as 2026-03-02T09:30:00Z, a date, or epoch seconds)"
+ORPHAN = "no row in meetings has this meeting_id (unknown or rejected)"
+DECIMAL_COMMA = "not an amount (expected 1200.50 or $1,200.50; a decimal comma is not read)"
+
+
+def read_csv_tables(out) -> dict[str, pd.DataFrame]:
+    read = {"dtype": str, "keep_default_na": False, "na_values": [""]}
+    return {name: pd.read_csv(out / f"{name}.csv", **read) for name in COLUMNS}
+
+
+def read_parquet_tables(out) -> dict[str, pd.DataFrame]:
+    return {name: pq.read_table(out / f"{name}.parquet").to_pandas() for name in COLUMNS}
+
+
+def readable_time(text: pd.Series) -> pd.Series:
+    return text.isna() | pd.to_datetime(text, utc=True, format="ISO8601", errors="coerce").notna()
+
+
+def accepted(raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The rows the product keeps, by DESIGN.md "Reading exports", in plain pandas: required values
+    present, times and numbers readable, meetings that end after they start; an exact repeat
+    counts once, then the last row of each key wins; attendees of unknown meetings are dropped."""
+    out = {}
+    for name, df in raw.items():
+        ok = df[REQUIRED[name]].notna().all(axis=1)
+        for column in COLUMNS[name]:
+            if column.endswith("_at"):
+                ok &= readable_time(df[column])
+        if name == "issues":
+            ok &= df["story_points"].isna() | pd.to_numeric(df["story_points"], errors="coerce").notna()
+        if name == "people":
+            ok &= df["hourly_cost"].isna() | df["hourly_cost"].str.fullmatch(r"\$?\d+(\.\d+)?")
+        if name == "meetings":
+            ok &= local(df["ends_at"].where(ok)) >= local(df["starts_at"].where(ok))
+        df = df[ok].drop_duplicates()
+        out[name] = df.drop_duplicates(KEYS[name], keep="last") if name in KEYS else df
+    out["attendees"] = out["attendees"][out["attendees"]["meeting_id"].isin(out["meetings"]["meeting_id"])]
+    return out
 
 
 @pytest.fixture(scope="module")
 def ws(tmp_path_factory):
     out = tmp_path_factory.mktemp("demo")
     counts = demo.generate(out, scale=SCALE)
-    tables = {
-        name: pd.read_csv(out / f"{name}.csv", dtype=str, keep_default_na=False, na_values=[""]) for name in COLUMNS
-    }
+    tables = accepted(read_csv_tables(out))
     config = tomllib.loads((out / "seams.toml").read_text(encoding="utf-8"))
     return out, counts, tables, config, demo.make_plan(SCALE)
 
@@ -114,11 +177,12 @@ def test_same_seed_same_bytes(tmp_path):
 def test_row_counts_scale(tmp_path):
     small = demo.generate(tmp_path / "s", scale=0.03, weeks=6)
     large = demo.generate(tmp_path / "l", scale=0.12, weeks=6)
-    assert small["signups"] == round(1e6 / 39 * 0.03 * 6)
-    assert large["signups"] == round(1e6 / 39 * 0.12 * 6)
+    # and one planted sign-up without a user id (a reject)
+    assert small["signups"] == round(1e6 / 39 * 0.03 * 6) + 1
+    assert large["signups"] == round(1e6 / 39 * 0.12 * 6) + 1
     for name in ("events", "tickets", "demos", "issues"):
         assert 3.5 < large[name] / small[name] < 4.5, name
-    assert small["people"] == large["people"] == 300
+    assert small["people"] == large["people"] == 300 + 1  # and a new hire whose cost is a reject
     tiny = demo.generate(tmp_path / "t", scale=0.001, weeks=6)
     assert tiny["meetings"] > 100 * 6  # the floor keeps the calendar real at small scales
 
@@ -126,7 +190,7 @@ def test_row_counts_scale(tmp_path):
 def test_parquet_matches_csv(tmp_path):
     csv = demo.generate(tmp_path / "c", scale=0.002, weeks=10)
     par = demo.generate(tmp_path / "p", scale=0.002, weeks=10, fmt="parquet")
-    assert csv == par
+    assert {name: csv[name] - par[name] for name in csv} == {name: CSV_ONLY.get(name, 0) for name in csv}
     for name, columns in COLUMNS.items():
         assert pq.read_schema(tmp_path / "p" / f"{name}.parquet").names == columns
     assert str(pq.read_schema(tmp_path / "p" / "meetings.parquet").field("starts_at").type) == "timestamp[us, tz=UTC]"
@@ -135,9 +199,11 @@ def test_parquet_matches_csv(tmp_path):
 
 def test_files_follow_the_contract(ws):
     out, counts, tables, config, plan = ws
+    raw = read_csv_tables(out)
     for name, columns in COLUMNS.items():
-        assert list(tables[name].columns) == columns
-        assert len(tables[name]) == counts[name]
+        assert list(raw[name].columns) == columns
+        assert len(raw[name]) == counts[name]
+        assert 0 < len(raw[name]) - len(tables[name]) <= 2, name  # the planted faults
     assert config["workspace"]["timezone"] == TZ and config["workspace"]["currency"] == "USD"
     assert config["workspace"]["as_of"] == date(2026, 10, 31)
     assert config["org_changes"] == [{"changed_on": date(2026, 7, 6), "label": "Activation team formed"}]
@@ -241,3 +307,100 @@ def test_alignment_sync_then_structure(ws):
     assert (emails != emails.str.lower()).sum() > 0
     declined = (tables["attendees"]["response"].str.lower() == "declined").mean()
     assert 0.05 < declined < 0.11
+
+
+def first_copy(df: pd.DataFrame, i: int) -> int:
+    """The position of the first row that row i repeats exactly."""
+    filled = df.fillna("")
+    return int(np.flatnonzero((filled.iloc[:i] == filled.iloc[i]).all(axis=1))[0])
+
+
+def planted(raw: dict[str, pd.DataFrame], first_line: int, csv: bool) -> Counter:
+    """(table_name, column, reason) of every planted fault, its line numbers found in the raw rows
+    (position + 1 in Parquet; + 2 in CSV, whose line 1 is the header)."""
+    events, demos, tickets = raw["events"], raw["demos"], raw["tickets"]
+    repeated_event = first_copy(events, int(np.flatnonzero(events.duplicated())[0]))
+    repeated_demo = first_copy(demos, int(np.flatnonzero(demos.duplicated())[0]))
+    final_ticket = int(np.flatnonzero(tickets["ticket_id"].duplicated())[0])
+    expected = [
+        ("signups", "user_id", "missing required value"),
+        ("events", None, f"exact duplicate of line {repeated_event + first_line}"),
+        ("tickets", "ticket_id", f"superseded by line {final_ticket + first_line}"),
+        ("demos", "demo_id", f"exact duplicate of line {repeated_demo + first_line}"),
+        ("meetings", "ends_at", "ends before it starts"),
+        ("attendees", "meeting_id", ORPHAN),
+        ("attendees", "meeting_id", ORPHAN),
+    ]
+    if csv:
+        expected += [
+            ("events", "occurred_at", NOT_A_DATE),
+            ("tickets", "solved_at", NOT_A_DATE),
+            ("issues", "story_points", "not a number"),
+            ("people", "hourly_cost", DECIMAL_COMMA),
+        ]
+    return Counter(expected)
+
+
+def built(workspace, out) -> tuple[pd.DataFrame, pd.DataFrame]:
+    build(workspace, out)
+    with duckdb.connect(str(out), read_only=True) as con:
+        rejects = con.execute('select table_name, file, line, "column", value, reason from rejects').df()
+        sources = con.execute("select * from sources").df()
+    return rejects, sources
+
+
+def assert_accounted(sources: pd.DataFrame, counts: dict, rejects: pd.DataFrame):
+    """Every row written is read, and ends loaded or rejected."""
+    assert (sources["rows_read"] == sources["rows_loaded"] + sources["rows_rejected"]).all()
+    assert dict(zip(sources["table_name"], sources["rows_read"], strict=True)) == counts
+    per_file = rejects.groupby("file").size().reindex(sources["file"], fill_value=0)
+    assert sources["rows_rejected"].tolist() == per_file.tolist()
+
+
+def test_the_build_rejects_exactly_the_planted_faults_and_no_number_moves(ws, tmp_path):
+    out, counts, _, _, plan = ws
+    raw = read_csv_tables(out)
+    rejects, sources = built(out, tmp_path / "demo.duckdb")
+    got = Counter(zip(rejects["table_name"], rejects["column"].replace({np.nan: None}), rejects["reason"], strict=True))
+    assert got == planted(raw, 2, csv=True)
+    assert sum(got.values()) == 11
+    assert_accounted(sources, counts, rejects)
+    with duckdb.connect(str(tmp_path / "demo.duckdb"), read_only=True) as con:
+        kpis = con.execute("select function, value from function_weekly order by function, week_start").df()
+        outcome = con.execute("select signups, activated, mature from outcome_cohorts order by cohort_week").df()
+    for function, values in kpis.groupby("function")["value"]:
+        assert (values.to_numpy() == plan.kpi(function).values).all(), function
+    assert (outcome["signups"].to_numpy() == plan.signups).all()
+    assert (outcome["activated"].to_numpy()[outcome["mature"]] == plan.activated[outcome["mature"]]).all()
+    # Each reject names the line of its planted row and that row's value.
+    for row in rejects.itertuples():
+        assert row.file == f"{row.table_name}.csv"
+        if pd.notna(row.column):
+            cell = raw[row.table_name][row.column].iloc[row.line - 2]
+            assert (pd.isna(cell) and pd.isna(row.value)) or cell == row.value, row
+
+    # Without the planted rows the marts are the same, value for value.
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    shutil.copy(out / "seams.toml", clean / "seams.toml")
+    for name in COLUMNS:
+        drop = set(rejects.loc[rejects["table_name"] == name, "line"])
+        lines = (out / f"{name}.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+        (clean / f"{name}.csv").write_text("".join(t for n, t in enumerate(lines, 1) if n not in drop), "utf-8")
+    assert built(clean, tmp_path / "clean.duckdb")[0].empty
+    with duckdb.connect() as con:
+        con.execute(f"attach '{tmp_path / 'demo.duckdb'}' as demo (read_only)")
+        con.execute(f"attach '{tmp_path / 'clean.duckdb'}' as clean (read_only)")
+        for mart in MARTS:
+            assert con.execute(f"select count(*) from demo.{mart}").fetchone()[0] > 0
+            for a, b in (("demo", "clean"), ("clean", "demo")):
+                sql = f"select count(*) from (select * from {a}.{mart} except all select * from {b}.{mart})"
+                assert con.execute(sql).fetchone()[0] == 0, mart
+
+
+def test_a_parquet_demo_has_the_faults_a_typed_file_can_hold(tmp_path):
+    counts = demo.generate(tmp_path / "ws", scale=SCALE, fmt="parquet")
+    rejects, sources = built(tmp_path / "ws", tmp_path / "demo.duckdb")
+    got = Counter(zip(rejects["table_name"], rejects["column"].replace({np.nan: None}), rejects["reason"], strict=True))
+    assert got == planted(read_parquet_tables(tmp_path / "ws"), 1, csv=False)
+    assert_accounted(sources, counts, rejects)
