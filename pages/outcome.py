@@ -1,4 +1,5 @@
-"""Outcome: why did the outcome move? Cohort activation by week, by segment, channel and plan, and how long activation takes."""
+"""Outcome: why did the outcome move? Cohort activation by week, by segment, channel and plan, and time to
+activate."""
 
 import streamlit as st
 
