@@ -5,8 +5,10 @@
 Layers: raw text tables (pipelines/read.py) -> typed and validated, duplicates removed
 (pipelines/validate.py) -> staging models -> intermediate models -> marts (pipelines/models/).
 The build writes a new file beside FILE and swaps it in with one rename, so a reader never sees half
-a build and a failed build leaves the last good FILE serving. Exit status: 0 built, 2 the workspace
-cannot be built (the message names the file and what to fix), 1 anything else.
+a build and a failed build leaves the last good FILE serving. The last N good builds are kept beside
+FILE for links pinned to a build, and every build, good or failed, is recorded in their history
+(pipelines/builds.py). Exit status: 0 built, 2 the workspace cannot be built (the message names the
+file and what to fix), 1 anything else.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import os
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,7 +28,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import checks, kpis, read, validate
+from pipelines import builds, checks, kpis, read, validate
 from pipelines import config as config_module
 from pipelines import workspace as workspace_module
 from pipelines.config import Config, WorkspaceError
@@ -47,13 +50,24 @@ MODEL_ORDER = [
     "intermediate/as_of",
     "intermediate/function_rows",  # assembled from the config: pipelines/kpis.py
     "intermediate/weeks",
+    "intermediate/signup_outcomes",
+    "intermediate/meeting_exclusions",
     "intermediate/meeting_attendance",
     "intermediate/coordination_meetings",
     "marts/function_weekly",
+    "marts/function_streaks",
     "marts/outcome_cohorts",
+    "marts/function_outcome_pairs",
+    "marts/function_outcome_lag",
+    "marts/outcome_breakdown",
+    "marts/activation_times",
     "marts/coordination_weekly",
+    "marts/coordination_series",
+    "marts/seam_matrix",
     "marts/signature_weekly",
+    "marts/over_collaboration_weekly",
     "marts/org_changes",
+    "marts/org_change_comparison",
 ]
 # Tables that only exist while building: dropped before the file is swapped in.
 _SCRATCH_PREFIXES = ("raw_", "typed_", "deduplicated_", "valid_")
@@ -66,35 +80,87 @@ class BuildResult:
     seconds: float
     model_seconds: dict[str, float]
     rows_rejected: int
+    as_of: dt.date | None = None
 
 
-def build(workspace_dir: Path, out: Path) -> BuildResult:
-    """Build `workspace_dir` into `out`; raises WorkspaceError, leaving `out` untouched, on failure."""
+Progress = Callable[[str], None]  # told each step of a build as it starts ("Reading the exports")
+
+
+def build(workspace_dir: Path, out: Path, progress: Progress | None = None) -> BuildResult:
+    """Build `workspace_dir` into `out`; raises WorkspaceError, leaving `out` untouched, on failure.
+
+    Either way the build is recorded in the history beside `out`; a good one is kept there too, and
+    kept builds beyond `[builds] keep` are pruned.
+    """
     started = time.perf_counter()
+    started_at = builds.now_iso()
     workspace_dir = Path(workspace_dir)
-    if not workspace_dir.is_dir():
-        raise WorkspaceError(f"{workspace_dir}: not a folder; a workspace is a folder of exports with a seams.toml")
-    config = config_module.load(workspace_dir)
-    files = workspace_module.discover(workspace_dir, config)
     out = Path(out).resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
+    known: dict = {}  # what the history records of a failure: the workspace's fingerprint, once known
     with _build_lock(out):
-        tmp = out.with_name(f"{out.name}.{uuid.uuid4().hex[:8]}.tmp")
         try:
-            result = _build_into(tmp, workspace_dir, config, files, started)
+            result = _build_and_swap(workspace_dir, out, progress or _no_progress, started, known)
+        except Exception as exc:
+            builds.record(
+                out,
+                builds.Record(
+                    "failed", started_at, round(time.perf_counter() - started, 3), str(workspace_dir.resolve()),
+                    error=str(exc) if isinstance(exc, WorkspaceError) else f"{type(exc).__name__}: {exc}",
+                    fingerprint=known.get("fingerprint"),
+                ),
+            )
+            raise
+        builds.record(
+            out,
+            builds.Record(
+                "ok", started_at, round(result.seconds, 3), str(workspace_dir.resolve()), build_id=result.build_id,
+                as_of=result.as_of.isoformat() if result.as_of else None, rows_rejected=result.rows_rejected,
+                fingerprint=known.get("fingerprint"),
+            ),
+        )
+        builds.prune(out, known["keep"])
+    return result
+
+
+def _no_progress(_step: str):
+    pass
+
+
+def _build_and_swap(workspace_dir: Path, out: Path, progress: Progress, started: float, known: dict) -> BuildResult:
+    if not workspace_dir.is_dir():
+        raise WorkspaceError(f"{workspace_dir}: not a folder; a workspace is a folder of exports with a seams.toml")
+    progress("Reading the config and finding the exports")
+    config = config_module.load(workspace_dir)
+    known["keep"] = config.builds.keep
+    files = workspace_module.discover(workspace_dir, config)
+    known["fingerprint"] = workspace_module.fingerprint(workspace_dir, files)
+    tmp = out.with_name(f"{out.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        result = _build_into(tmp, workspace_dir, config, files, started, progress)
+        progress("Swapping the new build in")
+        # Kept before the swap: a link pinned to this build resolves as soon as anyone can see it.
+        kept = builds.keep(out, tmp, result.build_id)
+        try:
             # A writer killed earlier may have left a log that no longer matches the new file.
             Path(f"{out}.wal").unlink(missing_ok=True)
             os.replace(tmp, out)
-        finally:
-            tmp.unlink(missing_ok=True)
-            Path(f"{tmp}.wal").unlink(missing_ok=True)
-    return BuildResult(result.build_id, out, time.perf_counter() - started, result.model_seconds, result.rows_rejected)
+        except BaseException:
+            kept.unlink(missing_ok=True)
+            raise
+    finally:
+        tmp.unlink(missing_ok=True)
+        Path(f"{tmp}.wal").unlink(missing_ok=True)
+    return BuildResult(
+        result.build_id, out, time.perf_counter() - started, result.model_seconds, result.rows_rejected, result.as_of
+    )
 
 
 @contextmanager
 def _build_lock(out: Path):
     """One build at a time per output file, across processes (the app and the command line)."""
-    with open(f"{out}.lock", "w") as handle:
+    # "a": taking the lock leaves the lock file (and its time) as it was.
+    with open(f"{out}.lock", "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -112,7 +178,9 @@ def connect(path: Path | str = ":memory:") -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _build_into(tmp: Path, root: Path, config: Config, files: dict, started: float) -> BuildResult:
+def _build_into(
+    tmp: Path, root: Path, config: Config, files: dict, started: float, progress: Progress = _no_progress
+) -> BuildResult:
     con = connect(tmp)
     try:
         timings: dict[str, float] = {}
@@ -120,23 +188,28 @@ def _build_into(tmp: Path, root: Path, config: Config, files: dict, started: flo
         with ThreadPoolExecutor(max_workers=1) as pool:
             # Hashing runs beside DuckDB's reading (hashlib releases the GIL on large buffers).
             hashes = {f.path: pool.submit(workspace_module.file_sha256, f.path) for fs in files.values() for f in fs}
+            progress(f"Reading {sum(len(fs) for fs in files.values())} export files")
             reads = _read_all(con, files, timings)
+            progress("Validating rows (rejects, duplicates)")
             _validate_all(con, timings)
             _check_survivors(con, config, reads)
+            progress(f"Running {len(MODEL_ORDER)} models")
             _run_models(con, config, timings)
             build_id = _write_build_tables(
                 con, root, config, files, reads, {p: h.result() for p, h in hashes.items()}, started
             )
         for table in _scratch_tables(con):
             con.execute(f"drop table {table}")
+        progress("Checking the built data")
         failures = checks.run(con)
         if failures:
             raise RuntimeError("the built data failed its own checks: " + "; ".join(failures))
         rejected = con.execute("select count(*) from rejects").fetchone()[0]
+        as_of = con.execute("select as_of_date from build_info").fetchone()[0]
         con.execute("checkpoint")
     finally:
         con.close()
-    return BuildResult(build_id, tmp, time.perf_counter() - started, timings, rejected)
+    return BuildResult(build_id, tmp, time.perf_counter() - started, timings, rejected, as_of)
 
 
 def _write_config_tables(con, config: Config):
@@ -283,7 +356,7 @@ def _write_build_tables(con, root: Path, config: Config, files: dict, reads: lis
         ).fetchone()[0]
         notes = list(result.notes)
         if result.rows_read == 0:
-            notes.append("header only: no rows")
+            notes.append(result.empty_note)
         stat = source.path.stat()
         con.execute(
             "insert into sources values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

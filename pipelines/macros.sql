@@ -55,3 +55,28 @@ create or replace macro normalise_email(value) as (
 create or replace macro week_of(local_ts, start_isodow) as (
     cast(local_ts as date) - cast((isodow(local_ts) - start_isodow + 7) % 7 as integer)
 );
+
+-- The 95% Wilson score interval of `successes` out of `trials` (z = 1.96), for a rate that is a
+-- count of trials: with p = successes / n,
+--   centre = (p + z²/2n) / (1 + z²/n),   half-width = z · sqrt(p(1 − p)/n + z²/4n²) / (1 + z²/n),
+-- bounds centre ∓ half-width. At 0 of n the low bound is exactly 0 and at n of n the high bound
+-- exactly 1 (in floating point the formula is off by ~1e-17 there). Null when there are no trials.
+create or replace macro wilson_low(successes, trials) as (
+    case when trials > 0 and successes = 0 then 0.0 when trials > 0 then greatest(0.0, (
+        cast(successes as double) / trials + 1.96 * 1.96 / (2.0 * trials)
+        - 1.96 * sqrt(
+            (cast(successes as double) / trials) * (1 - cast(successes as double) / trials) / trials
+            + 1.96 * 1.96 / (4.0 * trials * trials)
+        )
+    ) / (1 + 1.96 * 1.96 / trials)) end
+);
+
+create or replace macro wilson_high(successes, trials) as (
+    case when trials > 0 and successes = trials then 1.0 when trials > 0 then least(1.0, (
+        cast(successes as double) / trials + 1.96 * 1.96 / (2.0 * trials)
+        + 1.96 * sqrt(
+            (cast(successes as double) / trials) * (1 - cast(successes as double) / trials) / trials
+            + 1.96 * 1.96 / (4.0 * trials * trials)
+        )
+    ) / (1 + 1.96 * 1.96 / trials)) end
+);

@@ -45,10 +45,12 @@ class WeekSummary:
         return None if before is None or now is None or pd.isna(before) or pd.isna(now) else now - before
 
     def coordination_change(self, key: str) -> float | None:
-        """This week's coordination figure minus last week's."""
+        """This week's coordination figure minus last week's; None when either is unknown (a week
+        below the privacy floor has no hours or cost)."""
         if not self.previous_coordination:
             return None
-        return self.coordination[key] - self.previous_coordination[key]
+        now, before = self.coordination[key], self.previous_coordination[key]
+        return None if now is None or before is None else now - before
 
     def headline(self) -> str:
         """The signature sentence, or what stands in its way this week."""
@@ -67,6 +69,9 @@ class WeekSummary:
         elif self.signature["outcome_stalled"]:
             weeks = self.signature["stalled_weeks"]
             outcome += f", stalled for {weeks} week{'s' if weeks != 1 else ''}"
+        elif self.signature.get("stall_uncertain"):
+            # The stall rule held, but the trailing cohorts' interval is wider than the gap to target.
+            outcome += ", too noisy to call a stall"
         elif rate >= self.outcome_target:
             outcome += ", on target"
         else:

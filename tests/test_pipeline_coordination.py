@@ -79,13 +79,16 @@ def test_each_meeting_s_hours_attendees_cost_and_functions(tmp_path):
         # m3 Sunday 03-08 23:00 -> Monday 01:00 = 2 h, in the week of its start (03-02): alice (mailto:,
         # mixed case) and carol -> 2 x 2 = 4 attendee-hours, 2 x 100 + 2 x 60 = 320, Support + Sales.
         ("m3", d("2026-03-02"), 2.0, 2, 2, 4.0, 320.0, 0.0, True),
-        # m4 00:30 GMT (00:30 UTC) -> 03:00 BST (02:00 UTC) = 1.5 elapsed hours (2.5 by the wall clock);
-        # bob declined; hank has no people row -> 1.5 attendee-hours, all of unknown cost, no function.
-        ("m4", d("2026-03-23"), 1.5, 1, 0, 1.5, 0.0, 1.5, False),
+        # m4: bob declined, so hank is its only attendee -> a one-person event, left out of coordination
+        # (the exclusion rule came after this test; m4's hours are checked in meeting_exclusions below).
         # m5 ends before it starts: a reject, and so is its attendee. m6 is 0 h long: alice and bob
         # (Support + Sales) -> cross-functional, 0 attendee-hours, cost 0.
         ("m6", d("2026-03-02"), 0.0, 2, 2, 0.0, 0.0, 0.0, True),
     ]
+    # m4 00:30 GMT (00:30 UTC) -> 03:00 BST (02:00 UTC) = 1.5 elapsed hours (2.5 by the wall clock);
+    # bob declined, hank attends -> 1 attendee: a one-person event.
+    excluded = query(db, "select meeting_id, week_start, hours, attendees, rule from meeting_exclusions")
+    assert excluded == [("m4", d("2026-03-23"), 1.5, 1, "one_person")]
 
 
 def test_coordination_by_week(tmp_path):
@@ -102,8 +105,9 @@ def test_coordination_by_week(tmp_path):
         (d("2026-03-02"), 4, 4.5, 11.5, 1830.0, 7.0, 3.0, 3),
         (d("2026-03-09"), 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0),
         (d("2026-03-16"), 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0),
-        # m4: 1.5 h, 1.5 attendee-hours, no known cost.
-        (d("2026-03-23"), 1, 1.5, 1.5, 0.0, 0.0, 1.5, 0),
+        # m4 (1.5 h, one attendee) is a one-person event, left out: the week has no meetings. (Before the
+        # exclusion rule this week held m4: 1 meeting, 1.5 h, 1.5 attendee-hours of unknown cost.)
+        (d("2026-03-23"), 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0),
         (d("2026-03-30"), 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0),
     ]
 

@@ -63,7 +63,12 @@ WEEKS = {
     "attendees.csv": csv("""
         meeting_id,email
         m1,a@example.com
+        m1,b@example.com
+        m1,c@example.com
+        m1,d@example.com
+        m1,e@example.com
         m_after_as_of,a@example.com
+        m_after_as_of,b@example.com
         """),
 }
 
@@ -113,10 +118,11 @@ def test_rows_after_as_of_count_in_no_weekly_mart(tmp_path):
         """select week_start, meetings, hours, attendee_hours, cost, cross_functional_attendee_hours,
             unknown_cost_attendee_hours from coordination_weekly order by 1""",
     )
-    # No people export: m1 is 1 h x 1 attendee = 1 attendee-hour, all of it at unknown cost.
+    # No people export: m1 is 1 h x 5 attendees = 5 attendee-hours, all of it at unknown cost. (m1 had
+    # one attendee before one-person events were left out and a week needed 5 people to show hours.)
     # m_after_as_of (02-11) is after as_of: it stays in staging and counts in no week.
     assert coordination == [
-        (d("2026-01-05"), 1, 1.0, 1.0, 0.0, 0.0, 1.0),
+        (d("2026-01-05"), 1, 1.0, 5.0, 0.0, 0.0, 5.0),
         (d("2026-01-12"), 0, 0.0, 0.0, 0.0, 0.0, 0.0),
         (d("2026-01-19"), 0, 0.0, 0.0, 0.0, 0.0, 0.0),
         (d("2026-01-26"), 0, 0.0, 0.0, 0.0, 0.0, 0.0),

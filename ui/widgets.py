@@ -86,6 +86,15 @@ def scorecard(summary: WeekSummary):
 def coordination_metrics(summary: WeekSummary, info: dict):
     now = summary.coordination
     currency = info["currency"]
+    if now.get("is_hidden"):
+        # The privacy floor (coordination_weekly): too few people met this week to show their hours or cost.
+        st.info(
+            f"Coordination hours and cost this week are hidden: {now['meetings']:,} "
+            f"meeting{'' if now['meetings'] == 1 else 's'}, but fewer people "
+            "than the privacy floor (`[coordination] min_group_size`) attended them.",
+            icon=":material/visibility_off:",
+        )
+        return
 
     def change(key, fmt):
         difference = summary.coordination_change(key)
@@ -132,9 +141,10 @@ def numbers_behind(summary: WeekSummary, cohorts: pd.DataFrame, coordination: pd
     st.dataframe(coordination, hide_index=True, width="stretch")
 
 
-def copy_link(context):
-    st.caption("Link to this view (page, week and filters):")
-    st.code(context.link(), language=None)
+def copy_link(context, **filters):
+    """The link to this view; a page passes its own filters (`function="Support"`) to keep them in it."""
+    st.caption("Link to this view (page, week, filters and build: it reopens these numbers after later rebuilds):")
+    st.code(context.link(**filters), language=None)
 
 
 def download_rows(rows: pd.DataFrame, name: str, key: str):
@@ -148,3 +158,13 @@ def download_rows(rows: pd.DataFrame, name: str, key: str):
         f"Download {len(rows):,} rows (Parquet)", export.to_parquet(rows), f"{name}.parquet",
         "application/vnd.apache.parquet", key=f"{key}-parquet", icon=":material/download:",
     )
+
+
+def status_badge(status: str | None) -> str:
+    """A status as Streamlit markdown: coloured icon and word (colour is never the only cue)."""
+    return _STATUS_BADGE.get(status, _NO_STATUS)
+
+
+def kpi_number(value, measure: str) -> str:
+    """A KPI value as the scorecard shows it: whole numbers for a count or sum, one decimal for a mean."""
+    return _number(value, measure)

@@ -1,7 +1,13 @@
--- One row per meeting in the weeks shown: attendee-hours, priced cost, how much of it has no known
--- cost, and whether it is cross-functional (non-declined attendees from two or more functions).
+-- One row per counted meeting in the weeks shown (meeting_exclusions left out): attendee-hours,
+-- priced cost, how much of it has no known cost, whether it is cross-functional (non-declined
+-- attendees from two or more functions), and the series it belongs to: its series_id, or its
+-- title when it has no series_id (series_kind says which; series_ref names the series in links).
 with meetings as (
     select * from stg_meetings
+),
+
+exclusions as (
+    select * from meeting_exclusions
 ),
 
 attendance as (
@@ -42,12 +48,25 @@ final as (
         coalesce(attendance_per_meeting.attendee_hours, 0) as attendee_hours,
         coalesce(attendance_per_meeting.cost, 0) as cost,
         coalesce(attendance_per_meeting.unknown_cost_attendee_hours, 0) as unknown_cost_attendee_hours,
-        coalesce(attendance_per_meeting.functions, 0) >= 2 as is_cross_functional
+        coalesce(attendance_per_meeting.functions, 0) >= 2 as is_cross_functional,
+        meetings.ends_at,
+        case
+            when meetings.series_id is not null then 'series_id'
+            when meetings.title is not null then 'title'
+            else 'untitled'
+        end as series_kind,
+        case
+            when meetings.series_id is not null then meetings.series_id
+            when meetings.title is not null then 'title: ' || meetings.title
+            else 'untitled'
+        end as series_ref
     from meetings
     inner join weeks on meetings.week_start = weeks.week_start
     cross join as_of
+    left join exclusions on meetings.meeting_id = exclusions.meeting_id
     left join attendance_per_meeting on meetings.meeting_id = attendance_per_meeting.meeting_id
     where meetings.starts_at <= as_of.last_row_at
+        and exclusions.meeting_id is null
 )
 
 select * from final

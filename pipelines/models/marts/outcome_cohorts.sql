@@ -1,9 +1,10 @@
 -- One row per cohort week shown: sign-ups, how many reached the milestone within the window, the
--- rate (a fraction) and whether the cohort is mature.
--- Activated: the FIRST milestone event at or after sign-up falls within window_days × 24 hours of
--- elapsed time (not calendar days, so a daylight-saving change does not move the window's end).
+-- rate (a fraction) with its 95% Wilson interval, whether the cohort is mature, and how long the
+-- activated sign-ups took (median and p75 of days to activate, among those activated within the
+-- window). Who is activated is decided once, per sign-up, in signup_outcomes.
 -- Mature: every sign-up in the cohort has had its whole window by as_of, that is
 -- (local midnight at week start + 7 days) + window_days × 24 h <= as_of.
+-- Interval: wilson_low / wilson_high (macros.sql), z = 1.96; null with no sign-ups.
 with outcome as (
     select * from cfg_outcome
 ),
@@ -20,50 +21,27 @@ weeks as (
     select * from weeks
 ),
 
-signups as (
-    select stg_signups.*
-    from stg_signups
-    cross join as_of
-    where stg_signups.signed_up_at <= as_of.last_row_at
-),
-
-milestones as (
-    select stg_events.user_id, stg_events.occurred_at
-    from stg_events
-    cross join outcome
-    cross join as_of
-    where lower(trim(stg_events.event)) = lower(trim(outcome.milestone_event))
-        and stg_events.occurred_at <= as_of.last_row_at
-),
-
-first_milestones as (
-    select
-        signups.user_id,
-        min(milestones.occurred_at) as first_milestone_at
-    from signups
-    inner join milestones
-        on signups.user_id = milestones.user_id
-        and milestones.occurred_at >= signups.signed_up_at
-    group by signups.user_id
-),
-
 signup_outcomes as (
-    select
-        signups.cohort_week,
-        first_milestones.first_milestone_at is not null
-        and epoch(first_milestones.first_milestone_at) - epoch(signups.signed_up_at)
-            <= outcome.window_days * 86400 as is_activated
-    from signups
-    cross join outcome
-    left join first_milestones on signups.user_id = first_milestones.user_id
+    select * from signup_outcomes
 ),
 
 per_cohort as (
     select
         cohort_week,
         count(*) as signups,
-        count(*) filter (where is_activated) as activated
+        count(case when is_activated then 1 end) as activated
     from signup_outcomes
+    group by cohort_week
+),
+
+-- Continuous percentiles (linear between neighbours): the median of 1, 2, 4, 10 days is 3.
+activation_times as (
+    select
+        cohort_week,
+        percentile_cont(0.5) within group (order by days_to_activate) as median_days_to_activate,
+        percentile_cont(0.75) within group (order by days_to_activate) as p75_days_to_activate
+    from signup_outcomes
+    where is_activated
     group by cohort_week
 ),
 
@@ -82,24 +60,39 @@ cohort_rates as (
                 + to_hours(outcome.window_days * 24)
             ) as date
         ) as mature_on,
-        cast(outcome.target as double) as target
+        cast(outcome.target as double) as target,
+        wilson_low(per_cohort.activated, per_cohort.signups) as rate_low,
+        wilson_high(per_cohort.activated, per_cohort.signups) as rate_high,
+        activation_times.median_days_to_activate,
+        activation_times.p75_days_to_activate
     from weeks
     cross join outcome
     cross join workspace
     cross join as_of
     left join per_cohort on weeks.week_start = per_cohort.cohort_week
+    left join activation_times on weeks.week_start = activation_times.cohort_week
 ),
 
 -- An immature cohort is provisional whatever its rate: never red, never a stall.
 final as (
     select
-        *,
+        cohort_week,
+        signups,
+        activated,
+        rate,
+        mature,
+        mature_on,
+        target,
         case
             when signups = 0 then null
             when not mature then 'provisional'
             when rate >= target then 'green'
             else 'red'
-        end as status
+        end as status,
+        rate_low,
+        rate_high,
+        median_days_to_activate,
+        p75_days_to_activate
     from cohort_rates
 )
 
