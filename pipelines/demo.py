@@ -10,11 +10,14 @@ The story is the article's worked example, built into the data by construction:
   target: each weekly cohort activates exactly round(n * p) users, p drifting slowly and the
   cohort's rate kept within 27% +/- 0.45 pp, so no 4 weeks ever gain 1 pp and "every function
   green, outcome stalled" holds week after week.
-* A weekly six-person "Activation alignment sync" (Product, Engineering, Sales, Support) costs
-  ~6 attendee-hours a week and changes nothing.
-* On the org-change Monday ("Activation team formed") the sync stops, a handful of
-  cross-functional series end, ad hoc cross-functional meetings thin out, and a small
-  activation team starts its own standup. Cross-functional hours fall by roughly a third,
+* A weekly six-person "Activation alignment sync" (directors of Product, Sales, Support and two
+  of Engineering, and a PM) costs ~6 attendee-hours a week of senior time, among the 3 costliest
+  recurring cross-functional series, and changes nothing.
+* On the org-change Monday ("Activation team formed") the sync stops: it is the only recurring
+  cross-functional series that starts in the first week and ends there. The costliest other
+  cross-functional series carry on lighter (fortnightly, the larger ones with half their
+  attendees), ad hoc cross-functional meetings thin out, and a small activation team starts its
+  own standup. Cross-functional hours fall by roughly a third,
   same-function hours stay level, and each new cohort's rate climbs towards (never past) 40%:
   about +1 pp in the first week, easing off to 38.5% in the last.
   A KPI may slip to amber/red once or twice afterwards; never before.
@@ -723,17 +726,30 @@ def _senior(people: pd.DataFrame, fn: str, levels: tuple[str, ...], skip=()) -> 
     return int((preferred if len(preferred) else pool).index[0])
 
 
+def _head(people: pd.DataFrame, fn: str, skip=()) -> int:
+    """The costliest director of fn not in skip (a manager when no director is left)."""
+    pool = people[(people["function"] == fn) & ~people.index.isin(skip) & people["cost"].notna()]
+    for level in ("Director", "Manager"):
+        ranked = pool[pool["level"] == level].sort_values("cost", ascending=False, kind="stable")
+        if len(ranked):
+            return int(ranked.index[0])
+    return _senior(people, fn, ("Manager",), skip)
+
+
 def _cast(people: pd.DataFrame) -> tuple[list[int], list[int]]:
-    """The six in the alignment sync, and the five in the activation team (its PM is the
-    sync's PM). Activation team members show team "Activation" in the people snapshot."""
+    """The six in the alignment sync (directors of Product, Sales, Support and two of
+    Engineering, and a PM: senior time, so the sync is among the costliest cross-functional
+    series), and the five in the activation team (its PM is the sync's PM). Activation team
+    members show team "Activation" in the people snapshot."""
     pm = _senior(people, "Product", ("Senior", "Staff"))
+    engineering = _head(people, "Engineering")
     sync = [
-        _senior(people, "Product", ("Director", "Manager")),
+        _head(people, "Product"),
         pm,
-        _senior(people, "Engineering", ("Director", "Manager")),
-        _senior(people, "Engineering", ("Staff",)),
-        _senior(people, "Sales", ("Director", "Manager")),
-        _senior(people, "Support", ("Manager",)),
+        engineering,
+        _head(people, "Engineering", skip=[engineering]),
+        _head(people, "Sales"),
+        _head(people, "Support"),
     ]
     team = [pm]
     for fn, n in (("Engineering", 2), ("Design", 1), ("Support", 1)):
@@ -792,7 +808,7 @@ ADHOC = (
     ("Account plan, renewals", ("Sales", "Support")),
     ("Data request", ("Operations", "Engineering")),
 )
-CROSS_ENDING = 0.35  # share of cross-functional series that end at the org change
+CROSS_LIGHTER = 0.40  # share of cross-functional series' attendee-hours the org change takes off
 ADHOC_AFTER = 0.65  # ad hoc cross-functional meetings left after it
 
 
@@ -860,6 +876,7 @@ class Org:
         self.function = people["function"].to_numpy()
         self.team = people["team"].to_numpy()
         self.level = people["level"].to_numpy()
+        self.cost = people["cost"].fillna(0).to_numpy()  # hourly; unknown counts as 0
         self.first = people["first"].to_numpy()
         self.lower = np.concatenate([people["email"].to_numpy(), EXTERNALS])
         self.mixed = np.concatenate([people["mixed"].to_numpy(), EXTERNALS])
@@ -951,33 +968,55 @@ def _same_function_series(rng, org: Org, n: int, weeks: int) -> Block:
 
 
 def _cross_series(rng, org: Org, n: int, cal: Calendar) -> Block:
-    """Recurring cross-functional reviews; a share of them ends at the org change."""
+    """Recurring cross-functional reviews, from the first week to the last. From the org change
+    the costliest meet fortnightly, those of 6 or more with the first half of their attendees
+    (the must-have functions come first): the activation team now makes their trade-offs."""
     s = max(1, round(0.17 * n))
     theme = np.arange(s) % len(CROSS_SERIES)
     ptr, who = _cross_attendees(rng, org, [CROSS_SERIES[t][1] for t in theme], rng.integers(4, 9, s))
     minutes = rng.choice([30, 45, 60], s)
-    # End series in random order until they make CROSS_ENDING of the attendee-hours, so the
-    # before/after drop is the same at every scale.
+    size = np.diff(ptr)
+    kept = np.where(size >= 6, (size + 1) // 2, size)
+    # Lighten series, costliest first (ties in random order), until they take CROSS_LIGHTER off
+    # the weekly attendee-hours, so the before/after drop is the same at every scale.
+    load = minutes * size
+    cut = load - minutes * kept / 2
+    cost = minutes * np.bincount(np.repeat(np.arange(s), size), weights=org.cost[who], minlength=s)
     order = rng.permutation(s)
-    load = (minutes * np.diff(ptr))[order]
-    ending = np.zeros(s, bool)
-    ending[order] = np.cumsum(load) - load < CROSS_ENDING * load.sum()
+    order = order[np.argsort(-cost[order], kind="stable")]
+    lighter = np.zeros(s, bool)
+    lighter[order] = np.cumsum(cut[order]) - cut[order] < CROSS_LIGHTER * load.sum()
     days, clock, active = _weekly(rng, s, cal.weeks)
-    active[ending, cal.org_week :] = False
+    w = np.arange(cal.weeks)
+    active[lighter] &= (w < cal.org_week) | ((w - cal.org_week) % 2 == 0)
     organizer = who[ptr[:-1]]
     ops = np.flatnonzero(org.function == "Operations")
     coordinated = rng.random(s) < 0.1  # a coordinator books it without attending
     organizer = np.where(coordinated, rng.choice(ops, s), organizer)
-    return _template(
-        [CROSS_SERIES[t][0] for t in theme],
-        [f"{_slug(CROSS_SERIES[t][0])}-{i + 1}" for i, t in enumerate(theme)],
-        organizer,
-        ptr,
-        who,
-        minutes,
-        days,
-        clock,
-        active,
+    titles = np.array([CROSS_SERIES[t][0] for t in theme], object)
+    series = np.array([f"{_slug(CROSS_SERIES[t][0])}-{i + 1}" for i, t in enumerate(theme)], object)
+    # A slimmed series keeps its series_id: from the change on, a template of its first attendees.
+    thin = np.flatnonzero(lighter & (kept < size))
+    later = active[thin] & (w >= cal.org_week)
+    active[thin] &= w < cal.org_week
+    thin_ptr = np.concatenate([[0], np.cumsum(kept[thin])])
+    within = np.arange(thin_ptr[-1]) - np.repeat(thin_ptr[:-1], kept[thin])
+    thin_who = who[np.repeat(ptr[thin], kept[thin]) + within]
+    return _concat(
+        [
+            _template(titles, series, organizer, ptr, who, minutes, days, clock, active),
+            _template(
+                titles[thin],
+                series[thin],
+                organizer[thin],
+                thin_ptr,
+                thin_who,
+                minutes[thin],
+                days[thin],
+                clock[thin],
+                later,
+            ),
+        ]
     )
 
 

@@ -309,6 +309,42 @@ def test_alignment_sync_then_structure(ws):
     assert 0.05 < declined < 0.11
 
 
+def test_the_sync_alone_cost_hours_and_changed_nothing(ws, tmp_path):
+    """In the built marts, the alignment sync is the one recurring cross-functional series that
+    runs from the first week to the week before the org change with the outcome flat, and among
+    the 3 costliest; the others carry on, lighter. Cross-functional hours fall 30-40% after the
+    change; same-function hours stay level."""
+    out, _, _, _, plan = ws
+    build(out, tmp_path / "demo.duckdb")
+    with duckdb.connect(str(tmp_path / "demo.duckdb"), read_only=True) as con:
+        series = con.execute(
+            "select * from coordination_series where series_kind = 'series_id' and functions >= 2"
+        ).df()
+        weekly = con.execute(
+            "select week_start, attendee_hours, cross_functional_attendee_hours from coordination_weekly"
+        ).df()
+    first, last_before = plan.cal.week_date(0), plan.cal.week_date(plan.cal.org_week - 1)
+    series[["first_week", "last_week"]] = series[["first_week", "last_week"]].apply(lambda c: pd.to_datetime(c).dt.date)
+    sync = series.set_index("series_ref").loc["activation-alignment-sync"]
+    assert (sync["first_week"], sync["last_week"], sync["meetings"]) == (first, last_before, plan.cal.org_week)
+    assert sync["functions"] == 4 and sync["people"] == 6 and sync["attendee_hours"] == 6 * plan.cal.org_week
+    assert sync["is_outcome_flat"] and not sync["is_hidden"]
+    stopped = series[series["last_week"] == last_before]
+    assert stopped.loc[stopped["is_outcome_flat"], "series_ref"].tolist() == ["activation-alignment-sync"]
+    ran_to_change = series[(series["first_week"] == first) & (series["last_week"] == last_before)]
+    assert ran_to_change["series_ref"].tolist() == ["activation-alignment-sync"]
+    costliest = series[~series["is_hidden"]].sort_values("cost", ascending=False)["series_ref"]
+    assert "activation-alignment-sync" in costliest.head(3).tolist()
+
+    weekly["after"] = pd.to_datetime(weekly["week_start"]).dt.date >= plan.cal.org_date
+    weekly["same"] = weekly["attendee_hours"] - weekly["cross_functional_attendee_hours"]
+    mean = (
+        weekly.rename(columns={"cross_functional_attendee_hours": "cross"}).groupby("after")[["cross", "same"]].mean()
+    )
+    assert 0.30 <= 1 - mean.loc[True, "cross"] / mean.loc[False, "cross"] <= 0.40
+    assert abs(mean.loc[True, "same"] / mean.loc[False, "same"] - 1) < 0.1
+
+
 def first_copy(df: pd.DataFrame, i: int) -> int:
     """The position of the first row that row i repeats exactly."""
     filled = df.fillna("")
