@@ -18,6 +18,7 @@ st.title(f"Week commencing {context.week:%A %-d %B %Y}")
 st.caption(f"{build.info['workspace_name']} · weekly review · compared with the week before")
 
 widgets.signature_banner(summary)
+widgets.week_note_download(context)
 
 st.subheader("Each function against its own number, beside the outcome")
 widgets.scorecard(summary)

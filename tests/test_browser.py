@@ -5,6 +5,7 @@ Playwright; these tests fail (never skip) when Chromium is missing."""
 from __future__ import annotations
 
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -100,3 +101,21 @@ def test_export_text_is_shown_as_text_and_runs_nothing(chromium, tmp_path):
         page.wait_for_timeout(1000)
         assert dialogs == []
         assert page.locator("img[src='x']").count() == 0
+
+
+def test_the_weekly_summary_downloads_as_a_note_with_its_charts(chromium, demo_server, tmp_path):
+    page = chromium.new_page(viewport={"width": 1400, "height": 1200})
+    page.goto(f"{demo_server}/?week={SIGNATURE_WEEK}")
+    settled(page)
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="Download this week's summary").click()
+    saved = tmp_path / "note.zip"
+    download.value.save_as(saved)
+    with zipfile.ZipFile(saved) as note:
+        names = note.namelist()
+        markdown = note.read(f"week-{SIGNATURE_WEEK}.md").decode()
+        pngs = [name for name in names if name.endswith(".png")]
+        assert pngs and all(note.read(name).startswith(b"\x89PNG") for name in pngs)
+    assert markdown.startswith("# Week commencing Monday 8 June 2026")
+    assert "All 4 functions green" in markdown
+    assert all(f"]({name})" in markdown for name in pngs)  # the note links every chart beside it

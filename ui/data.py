@@ -23,7 +23,7 @@ import pandas as pd
 import streamlit as st
 
 from pipelines import build as build_module
-from pipelines import builds, query, summary, upload
+from pipelines import builds, query, report, summary, upload
 from pipelines import config as config_module
 from pipelines import workspace as workspace_module
 from pipelines.config import Builds, WorkspaceError
@@ -202,7 +202,7 @@ def _cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     return cur
 
 
-_QUESTIONS = {"query": query, "summary": summary}
+_QUESTIONS = {"query": query, "summary": summary, "report": report}
 
 
 def run(build: Build, question: str, *args):

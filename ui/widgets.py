@@ -10,6 +10,7 @@ import streamlit as st
 
 from pipelines import export
 from pipelines.summary import WeekSummary, percent
+from ui import data
 
 # Streamlit markdown: a coloured Material icon and the status in words (colour is never the only cue).
 _STATUS_BADGE = {
@@ -125,6 +126,10 @@ def coordination_metrics(summary: WeekSummary, info: dict):
         help="Attendee-hours in meetings whose attendees come from two or more functions.",
     )
     d.metric("Meetings this week", f"{now['meetings']:,}", change("meetings", "{:+,}"), delta_color="off", border=True)
+    st.page_link(
+        "pages/coordination.py", label="The meetings behind these hours, by series and by seam",
+        icon=":material/table_rows:", query_params={"week": summary.week.isoformat()},
+    )
 
 
 def numbers_behind(summary: WeekSummary, cohorts: pd.DataFrame, coordination: pd.DataFrame):
@@ -168,3 +173,16 @@ def status_badge(status: str | None) -> str:
 def kpi_number(value, measure: str) -> str:
     """A KPI value as the scorecard shows it: whole numbers for a count or sum, one decimal for a mean."""
     return _number(value, measure)
+
+
+def week_note_download(context):
+    """The week as a Markdown note with PNG charts (pipelines/report.py), made only when asked for."""
+    week, since = context.week, context.since
+    st.download_button(
+        "Download this week's summary (Markdown and charts, .zip)",
+        data=lambda: data.run(context.build, "report.week_note", week, since).zip_bytes(),
+        file_name=f"seams-week-{week.isoformat()}.zip",
+        mime="application/zip",
+        icon=":material/summarize:",
+        key="week-note",
+    )
