@@ -18,7 +18,10 @@ CONFIG_NAME = "seams.toml"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MEASURES = ("count", "sum", "mean")
 DIRECTIONS = ("higher", "lower")
-ADAPTERS = ("canonical",)
+# Adapter names in [sources] (pipelines/adapters/ reads each; docs/adapters.md describes them).
+ADAPTERS = (
+    "canonical", "zendesk", "jira", "github", "amplitude", "mixpanel", "posthog", "ics", "outlook", "msgraph", "hr",
+)
 
 
 class WorkspaceError(Exception):
@@ -89,8 +92,10 @@ class OrgChange:
 class Source:
     table: str
     path: str
-    adapter: str = "canonical"
+    adapter: str | None = None  # None: chosen by the file's shape
     timezone: str | None = None
+    event: str | None = None  # sign-ups read from an event stream: the event that marks a sign-up
+    annual_hours: float | None = None  # people: working hours a year, to price an annual salary
 
 
 @dataclass(frozen=True)
@@ -106,7 +111,7 @@ class Config:
 
 
 _SECTIONS = {"workspace", "outcome", "functions", "coordination", "org_changes", "sources", "builds"}
-_SOURCE_KEYS = {"path", "adapter", "timezone", "event"}
+_SOURCE_KEYS = {"path", "adapter", "timezone", "event", "annual_hours"}
 
 
 def load(workspace_dir: Path) -> Config:
@@ -282,10 +287,19 @@ def _sources(table, err: _Errors) -> tuple[Source, ...]:
         err.unknown_keys(key, entry, _SOURCE_KEYS)
         if not isinstance(entry.get("path"), str):
             err.fail(key, "needs a path (a file name or glob inside the workspace)")
-        adapter = entry.get("adapter", "canonical")
-        if adapter not in ADAPTERS:
+        adapter = entry.get("adapter")
+        if adapter is not None and adapter not in ADAPTERS:
             err.fail(f"{key}.adapter", f"unknown adapter {adapter!r}; this version reads: {', '.join(ADAPTERS)}")
         if "timezone" in entry:
             _check_zone(entry["timezone"], f"{key}.timezone", err)
-        sources.append(Source(name, entry["path"], adapter, entry.get("timezone")))
+        event = entry.get("event")
+        if event is not None and (name != "signups" or not isinstance(event, str) or not event.strip()):
+            err.fail(f"{key}.event", "names the event that marks a sign-up: only for signups, as text")
+        hours = entry.get("annual_hours")
+        is_number = isinstance(hours, (int, float)) and not isinstance(hours, bool)
+        if hours is not None and (name != "people" or not is_number or not 0 < hours <= 8784):
+            err.fail(f"{key}.annual_hours", "working hours a year (for example 1720): only for people, a number")
+        sources.append(
+            Source(name, entry["path"], adapter, entry.get("timezone"), event, float(hours) if hours else None)
+        )
     return tuple(sources)

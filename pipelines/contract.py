@@ -17,6 +17,7 @@ NUMBER = "number"  # a plain decimal number (story points)
 MONEY = "money"  # $1,200.00 reads as 1200; a decimal comma is a reject
 EMAIL = "email"  # lower-cased, without a mailto: prefix
 RESPONSE = "response"  # accepted / declined / tentative / needs_action; missing = needs_action
+BOOLEAN = "boolean"  # true/false, yes/no, 1/0 (any case); missing = null
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,8 @@ _TABLE_LIST = [
         Column("title"),
         Column("series_id"),
         Column("organizer", EMAIL),
+        # Optional: calendar adapters mark all-day events, which are not coordination (DESIGN.md "Calendars").
+        Column("is_all_day", BOOLEAN),
         key=("meeting_id",),
         rules=[("ends_at", "_typed_ends_at < _typed_starts_at", "ends before it starts")],
     ),

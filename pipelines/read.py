@@ -18,13 +18,16 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import duckdb
 import pyarrow as pa
 
 from pipelines.config import WorkspaceError
 from pipelines.contract import Table
-from pipelines.workspace import SourceFile
+
+if TYPE_CHECKING:
+    from pipelines.workspace import SourceFile
 
 _VALUE_PREVIEW = 200
 
@@ -39,6 +42,8 @@ class FileRead:
     notes: list[str] = field(default_factory=list)
     # Structural rejects: (line, column, value, reason).
     rejects: list[tuple[int, str | None, str | None, str]] = field(default_factory=list)
+    # What the Data page says of a file that gave no rows (an adapter says "no events", say).
+    empty_note: str = "header only: no rows"
 
 
 def normalise_header(name: str) -> str:
@@ -56,6 +61,10 @@ def create_raw_table(con: duckdb.DuckDBPyConnection, table: Table):
 
 def read_file(con: duckdb.DuckDBPyConnection, table: Table, source: SourceFile) -> FileRead:
     """Append one file's records to raw_<table>; return its counts and structural rejects."""
+    if source.adapter != "canonical":
+        from pipelines import adapters  # adapters use this module's readers
+
+        return adapters.ADAPTERS[source.adapter].read(con, table, source)
     result = FileRead(source)
     if source.format == "parquet":
         _read_parquet(con, table, source, result)
@@ -74,9 +83,10 @@ def _column_map(table: Table, headers: list[str], source: SourceFile) -> dict[st
     missing = [c for c in table.required if c not in positions]
     if missing:
         found = ", ".join(repr(h) for h in headers) or "none"
+        tried = f"; no adapter recognised it either (shapes tried: {source.tried})" if source.tried else ""
         raise WorkspaceError(
             f"{source.name}: required column {missing[0]!r} of {table.name} is missing "
-            f"(columns found: {found}); add it or rename the header"
+            f"(columns found: {found}); add it or rename the header{tried}"
         )
     return {c: positions[c] for c in table.column_names if c in positions}
 
@@ -211,7 +221,7 @@ def _read_csv_exact(con, table: Table, source: SourceFile, result: FileRead):
             result.rows_read += 1
             if len(record) != len(headers):
                 result.rejects.append(
-                    (start, None, _preview(",".join(record)), f"expected {len(headers)} fields, found {len(record)}")
+                    (start, None, preview(",".join(record)), f"expected {len(headers)} fields, found {len(record)}")
                 )
                 continue
             # An empty field is null, as DuckDB's reader makes it, whichever reader a file takes.
@@ -239,10 +249,10 @@ def _read_jsonl(con, table: Table, source: SourceFile, result: FileRead):
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            result.rejects.append((line_number, None, _preview(line), f"not valid JSON: {exc.msg}"))
+            result.rejects.append((line_number, None, preview(line), f"not valid JSON: {exc.msg}"))
             continue
         if not isinstance(record, dict):
-            result.rejects.append((line_number, None, _preview(line), "not a JSON object"))
+            result.rejects.append((line_number, None, preview(line), "not a JSON object"))
             continue
         values = {normalise_header(k): v for k, v in record.items()}
         seen_keys.update(values)
@@ -274,5 +284,96 @@ def _count(con, table: Table) -> int:
     return con.execute(f"select count(*) from raw_{table.name}").fetchone()[0]
 
 
-def _preview(text: str) -> str:
+def preview(text: str) -> str:
     return text if len(text) <= _VALUE_PREVIEW else text[:_VALUE_PREVIEW] + "…"
+
+
+def load_text_table(con: duckdb.DuckDBPyConnection, source: SourceFile, result: FileRead) -> list[str]:
+    """Load a CSV export, as it is, into the temporary table `seams_export(_line, c0, c1, …)` (all text);
+    return its header as written. For adapters, which map columns by position: a header may repeat a
+    name (Jira's `Labels`, `Labels`), so names never become SQL identifiers.
+
+    DuckDB reads a clean file; a file with multi-line records, broken records or another encoding is
+    read by Python's csv module (records with the wrong number of fields become structural rejects)."""
+    con.execute("drop table if exists seams_export")
+    text_head = _head_text(source)
+    try:
+        dialect = _dialect(con, source, text_head)
+    except csv.Error:
+        dialect = {"delimiter": ","}
+    headers = _first_record(text_head, dialect)
+    if not headers:
+        raise WorkspaceError(f"{source.name}: the file is empty; a CSV export needs a header row")
+    names = [f"c{i}" for i in range(len(headers))]
+    if not _load_fast(con, source, names, result):
+        _load_exact(con, source, headers, result)
+    return headers
+
+
+def _head_text(source: SourceFile) -> str:
+    with _open_bytes(source) as handle:
+        head = handle.read(1 << 16)
+    return head.decode("utf-8-sig", errors="replace")
+
+
+def _first_record(text: str, dialect: dict) -> list[str]:
+    try:
+        for record in csv.reader(io.StringIO(text, newline=""), **dialect):
+            if record and record != [""]:
+                return [name.lstrip("\ufeff") for name in record]
+    except csv.Error:
+        pass
+    return []
+
+
+def _load_fast(con, source: SourceFile, names: list[str], result: FileRead) -> bool:
+    try:
+        con.execute(
+            "create temp table seams_export as select row_number() over () + 1 as _line, * from read_csv(?, "
+            "all_varchar = true, header = true, names = ?, store_rejects = true, "
+            "rejects_table = 'seams_csv_rejects', rejects_scan = 'seams_csv_scans')",
+            [str(source.path), names],
+        )
+    except duckdb.Error:
+        con.execute("drop table if exists seams_export")
+        return False
+    rows = con.execute("select count(*) from seams_export").fetchone()[0]
+    broken = con.execute("select count(*) from seams_csv_rejects").fetchone()[0]
+    if broken or _line_count(source) != rows + 1:
+        con.execute("drop table seams_export")
+        return False
+    result.rows_read = rows
+    return True
+
+
+def _load_exact(con, source: SourceFile, headers: list[str], result: FileRead):
+    text = _decode(source, result)
+    reader = csv.reader(io.StringIO(text, newline=""), **_dialect(con, source, text))
+    rows: list[list] = []
+    seen_header, next_line = False, 1
+    try:
+        for record in reader:
+            start, next_line = next_line, reader.line_num + 1
+            if not record or record == [""]:
+                continue
+            if not seen_header:
+                seen_header = True
+                continue
+            result.rows_read += 1
+            if len(record) != len(headers):
+                result.rejects.append(
+                    (start, None, preview(",".join(record)), f"expected {len(headers)} fields, found {len(record)}")
+                )
+                continue
+            rows.append([start] + [value or None for value in record])
+    except csv.Error as exc:
+        result.rows_read += 1
+        result.rejects.append((next_line, None, None, f"unreadable CSV from here on: {exc}"))
+    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in range(len(headers) + 1)]
+    batch = pa.table(
+        {"_line": pa.array(columns[0], pa.int64())}
+        | {f"c{i}": pa.array(columns[i + 1], pa.string()) for i in range(len(headers))}
+    )
+    con.register("seams_export_batch", batch)
+    con.execute("create temp table seams_export as select * from seams_export_batch")
+    con.unregister("seams_export_batch")

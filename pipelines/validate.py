@@ -10,7 +10,7 @@ Every raw row ends in exactly one of valid_<t> or rejects, so rows read = loaded
 
 from __future__ import annotations
 
-from pipelines.contract import DATE, EMAIL, MONEY, NUMBER, RESPONSES, TIMESTAMP, Column, Table
+from pipelines.contract import BOOLEAN, DATE, EMAIL, MONEY, NUMBER, RESPONSES, TIMESTAMP, Column, Table
 
 _MISSING = "missing required value"
 
@@ -24,6 +24,8 @@ def _typed(column: Column) -> str:
         MONEY: f"parse_money({value})",
         EMAIL: f"normalise_email({value})",
         "response": f"coalesce(replace(replace(lower({value}), ' ', '_'), '-', '_'), 'needs_action')",
+        BOOLEAN: f"case when lower({value}) in ('true', 'yes', '1') then true "
+        f"when lower({value}) in ('false', 'no', '0') then false end",
     }.get(column.kind, value)
 
 
@@ -39,6 +41,7 @@ def _problem(column: Column) -> list[tuple[str, str]]:
         DATE: "not a date (expected YYYY-MM-DD)",
         NUMBER: "not a number",
         MONEY: "not an amount (expected 1200.50 or $1,200.50; a decimal comma is not read)",
+        BOOLEAN: "not true or false (expected true, false, yes, no, 1 or 0)",
     }
     if column.kind in reasons:
         checks.append((f"{raw} is not null and {typed} is null", reasons[column.kind]))
