@@ -106,9 +106,10 @@ def test_as_of_and_start_are_dates_and_where_values_text(tmp_path):
         (MINIMAL + SUPPORT + SUPPORT,
          "[functions]: function 'Support' is named twice; each function needs its own name"),
         (MINIMAL + '[sources]\ntickets = { path = "z.csv", adapter = "zendesk2" }\n',
-         "[sources.tickets.adapter]: unknown adapter 'zendesk2'; this version reads: canonical"),
+         "[sources.tickets.adapter]: unknown adapter 'zendesk2'; this version reads: canonical, zendesk, jira, "
+         "github, amplitude, mixpanel, posthog, ics, outlook, msgraph, hr"),
         (MINIMAL + '[sources]\ntickets = { path = "z.csv", sheet = 1 }\n',
-         "[sources.tickets]: unknown key 'sheet'; expected one of: adapter, event, path, timezone"),
+         "[sources.tickets]: unknown key 'sheet'; expected one of: adapter, annual_hours, event, path, timezone"),
         (MINIMAL + '[sources]\ntix = "z.csv"\n',
          "[sources.tix]: unknown table 'tix'; expected one of: signups, events, tickets, demos, issues, meetings, "
          "attendees, people, org_changes"),
