@@ -518,3 +518,32 @@ def test_a_window_below_the_privacy_floor_shows_no_hours_or_cost(tmp_path):
     # Every week has 5 or 6 people < 7: hidden too, so no week can be flagged as over-collaboration.
     assert query(db, "select count(*) from coordination_weekly where not is_hidden") == [(0,)]
     assert query(db, "select count(*) from over_collaboration_weekly where is_over_collaboration") == [(0,)]
+
+
+def test_a_meeting_its_export_marks_all_day_is_left_out_whatever_its_hours(tmp_path):
+    files = {
+        "signups.csv": "user_id,signed_up_at\ns1,2026-03-03 09:00\n",
+        "events.csv": "user_id,event,occurred_at\n",
+        # h1 is marked all-day by its calendar but carries office hours (as some exports write a day);
+        # h2 has the same hours and no mark, h3 says false: both are ordinary 8-hour meetings.
+        "meetings.csv": csv("""
+            meeting_id,starts_at,ends_at,title,is_all_day
+            h1,2026-03-03 09:00,2026-03-03 17:00,Holiday,TRUE
+            h2,2026-03-04 09:00,2026-03-04 17:00,Workshop,
+            h3,2026-03-05 09:00,2026-03-05 17:00,Workshop,no
+            """),
+        "attendees.csv": csv("""
+            meeting_id,email,response
+            h1,a@x.io,accepted
+            h1,b@x.io,accepted
+            h2,a@x.io,accepted
+            h2,b@x.io,accepted
+            h3,a@x.io,accepted
+            h3,b@x.io,accepted
+            """),
+    }
+    db = build_workspace(tmp_path, files, EXCLUSIONS_CONFIG)
+    assert query(db, "select meeting_id, rule from meeting_exclusions") == [("h1", "all_day")]
+    # Week of 2026-03-02: h2 and h3, 8 h x 2 attendees each = 32 attendee-hours; h1 counts nowhere.
+    assert query(db, "select meetings, attendee_hours from coordination_weekly where week_start = ?",
+                 [d("2026-03-02")]) == [(2, 32.0)]

@@ -1,8 +1,9 @@
 -- One row per meeting left out of coordination, with the rule that left it out. Only meetings in
 -- the weeks shown up to as_of are judged (the others count nowhere anyway), so these and
 -- coordination_meetings together are every meeting in range. The rules, first match names it:
---   all_day     starts at local midnight and ends at a later local midnight (a whole number of
---               local days, so a day with a clock change is still one day);
+--   all_day     marked all-day by its export (an .ics DATE event, `is_all_day`), or starts at local
+--               midnight and ends at a later local midnight (a whole number of local days, so a day
+--               with a clock change is still one day);
 --   broadcast   more attendees who did not decline than broadcast_size;
 --   one_person  fewer than 2 attendees who did not decline (nobody to coordinate with).
 with meetings as (
@@ -46,6 +47,7 @@ meetings_in_range as (
         meetings.title,
         meetings.series_id,
         meetings.hours,
+        coalesce(meetings.is_all_day, false) as is_marked_all_day,
         coalesce(attendees_per_meeting.attendees, 0) as attendees,
         timezone(workspace.timezone, meetings.starts_at) as local_starts_at,
         timezone(workspace.timezone, meetings.ends_at) as local_ends_at
@@ -61,6 +63,7 @@ judged as (
     select
         meetings_in_range.*,
         case
+            when is_marked_all_day then 'all_day'
             when local_starts_at = cast(cast(local_starts_at as date) as timestamp)
                 and local_ends_at = cast(cast(local_ends_at as date) as timestamp)
                 and cast(local_ends_at as date) > cast(local_starts_at as date)

@@ -18,6 +18,8 @@ final as (
         meetings.title,
         meetings.series_id,
         meetings.organizer,
+        -- Set by calendar adapters (an .ics DATE event); null in a canonical export without the column.
+        meetings.is_all_day,
         meetings._file as source_file,
         meetings._line as source_line
     from meetings
