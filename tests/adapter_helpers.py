@@ -18,7 +18,8 @@ from pipelines.contract import TABLES
 from pipelines.workspace import SourceFile
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT.parent / "shared" / "corpus"
+# A copy of ../shared/corpus (public exports with their provenance in its README), so CI needs nothing outside.
+CORPUS = ROOT / "tests" / "fixtures" / "corpus"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "adapters"
 
 
