@@ -20,7 +20,8 @@ MEASURES = ("count", "sum", "mean")
 DIRECTIONS = ("higher", "lower")
 # Adapter names in [sources] (pipelines/adapters/ reads each; docs/adapters.md describes them).
 ADAPTERS = (
-    "canonical", "zendesk", "jira", "github", "amplitude", "mixpanel", "posthog", "ics", "outlook", "msgraph", "hr",
+    "canonical", "zendesk", "freshdesk", "intercom", "salesforce", "hubspot", "jira", "linear", "github", "amplitude",
+    "mixpanel", "segment", "posthog", "ics", "outlook", "msgraph", "hr",
 )
 
 

@@ -41,7 +41,9 @@ Every weekly number is placed in Europe/London weeks (Monday 00:00 local). Nothi
 after as_of 23:59 local: late cohorts simply have fewer events (their rates are provisional).
 
 Usage: python -m pipelines.demo OUT_DIR [--scale 0.01] [--format csv|parquet] [--weeks 39]
-[--seed 7]. Scale 1 is 1M sign-ups and ~15M events over 39 weeks (volumes are per week, so
+[--seed 7] [--raw]. `--raw` writes the same company as its tools' exports instead (an Amplitude zip, a
+Zendesk CSV, a Jira CSV, a HubSpot CSV, a Google Calendar .ics, an HR list; "raw exports" below), which
+build to the same marts. Scale 1 is 1M sign-ups and ~15M events over 39 weeks (volumes are per week, so
 --weeks changes totals); people stay ~300 at any scale and meetings never drop below ~120 a
 week. Events are generated and written one cohort at a time, so scale 10 fits in memory.
 Same arguments give byte-identical files.
@@ -50,10 +52,16 @@ Same arguments give byte-identical files.
 from __future__ import annotations
 
 import argparse
+import base64
 import csv
+import gzip
+import hashlib
 import io
+import math
 import sys
 import time
+import zipfile
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -1471,6 +1479,403 @@ def generate(out_dir: Path, scale: float = 0.01, fmt: str = "csv", weeks: int = 
     return counts
 
 
+# --------------------------------------------------------------------------- raw exports
+
+# `--raw` writes the same company as the exports of the tools it uses (docs/adapters.md), and the raw
+# variant builds to the same marts as the canonical files: the same plan, the same random streams and
+# the same rows, without the planted faults (the canonical demo is the one that shows rejects).
+#   sign-ups and events  an Amplitude Export API zip: gzipped JSON lines, one member a day, event_time
+#                        in UTC; each sign-up is a "Sign Up" event at the instant of the sign-up
+#   tickets              a Zendesk admin CSV: labels, times to the minute in the account's zone, `-`
+#   issues               a Jira "Export CSV (all fields)": BOM, CRLF, two Labels and two Sprint
+#                        columns, dates like `14/Jul/26 3:42 PM`
+#   demos                a HubSpot meetings CSV: labels, times in the portal's zone, owners by name
+#   meetings, attendees  a Google Calendar .ics: each recurring meeting is one series (a weekly RRULE,
+#                        EXDATE for the weeks it skipped, a RECURRENCE-ID override for each instance
+#                        whose guests or responses differ from the series'); TZID Europe/London
+#   people               an HR list with annual salaries, priced with [sources] annual_hours
+# Dropping the seconds (Zendesk, Jira) never moves a time across a week, and a Zendesk time in the
+# repeated autumn hour reads an hour early, still on that Sunday: every weekly number is the canonical one.
+RAW_FILES = {
+    "signups": "amplitude-export.zip",
+    "tickets": "zendesk-tickets.csv",
+    "issues": "jira-issues.csv",
+    "demos": "hubspot-meetings.csv",
+    "meetings": "calendar.ics",
+    "people": "hr-people.csv",
+}
+ANNUAL_HOURS = 1720
+SIGN_UP = "Sign Up"
+AMPLITUDE_PROJECT = "318243"
+EXPORTED = (2026, 11, 1, 0, 0, 0)  # zip member times, fixed: the same arguments give the same bytes
+ICS_STAMP = "20261101T000000Z"
+# A response as the .ics writes it (PARTSTAT; none for a blank one), and what it reads as.
+PARTSTAT = {"accepted": "ACCEPTED", "Accepted": "ACCEPTED", "tentative": "TENTATIVE",
+            "needs_action": "NEEDS-ACTION", "declined": "DECLINED", None: None}
+PARTSTAT_MEANS = {"ACCEPTED": "accepted", "TENTATIVE": "tentative", "NEEDS-ACTION": "needs_action",
+                  "DECLINED": "declined", None: "needs_action"}
+JIRA_STATUS = {"done": "Done", "won't do": "Won't Do", "to do": "To Do", "in progress": "In Progress",
+               "in review": "In Review"}
+SUBJECTS = {"onboarding": "Help getting started", "billing": "Question about my invoice",
+            "how-to": "How do I share a dashboard?", "bug": "Report shows the wrong totals",
+            "integrations": "Slack integration disconnects", "sso": "Cannot sign in with SSO"}
+LONDON = """BEGIN:VTIMEZONE
+TZID:Europe/London
+X-LIC-LOCATION:Europe/London
+BEGIN:DAYLIGHT
+TZOFFSETFROM:+0000
+TZOFFSETTO:+0100
+TZNAME:BST
+DTSTART:19700329T010000
+RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU
+END:DAYLIGHT
+BEGIN:STANDARD
+TZOFFSETFROM:+0100
+TZOFFSETTO:+0000
+TZNAME:GMT
+DTSTART:19701025T020000
+RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU
+END:STANDARD
+END:VTIMEZONE"""
+
+
+def _raw_csv(path: Path, header: list[str], rows: list[list[str]], bom: bool = False, crlf: bool = False) -> int:
+    """A CSV as the tools write one: values quoted only when they must be."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n" if crlf else "\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    path.write_bytes(("\ufeff" if bom else "").encode() + buffer.getvalue().encode())
+    return len(rows)
+
+
+def _names(people: pd.DataFrame, function: str | None = None) -> list[str]:
+    chosen = people if function is None else people[people["function"] == function]
+    return (chosen["first"] + " " + chosen["last"]).tolist()
+
+
+def _write_amplitude(path: Path, plan: Plan, su: Signups, user_id: pa.Array) -> int:
+    """Sign-ups and events as Amplitude exports them: one gzipped member per UTC day, in time order."""
+    sign_up = len(EVENTS)  # the sign-up's code, after the product's own events
+    event_names = pa.array([*EVENTS, SIGN_UP])
+    written, emitted, day, lines = 0, 0, None, []
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
+
+        def flush():
+            if lines:
+                member = zipfile.ZipInfo(f"{AMPLITUDE_PROJECT}/{AMPLITUDE_PROJECT}_{day}#0.json.gz", EXPORTED)
+                archive.writestr(member, gzip.compress("".join(lines).encode(), mtime=0))
+                lines.clear()
+
+        def write(t: np.ndarray, u: np.ndarray, c: np.ndarray):
+            nonlocal written, day
+            stamp = pa.array(t.astype("datetime64[s]"))
+            user = user_id.take(pa.array(u))
+            text = pc.binary_join_element_wise(
+                '{"$insert_id":"nw-', pa.array((np.arange(len(t)) + written + 1).astype(str)),
+                '","amplitude_id":', pa.array((u + 100_000_001).astype(str)),
+                ',"device_id":"', user, '-web","event_properties":{},"event_time":"',
+                pc.strftime(stamp, format="%Y-%m-%d %H:%M:%S"), '.000000","event_type":"',
+                event_names.take(pa.array(c)), '","platform":"Web","user_id":"', user, '"}\n',
+                "",
+            ).to_pylist()
+            for line, date_text in zip(text, pc.strftime(stamp, format="%Y-%m-%d").to_pylist(), strict=True):
+                if date_text != day:
+                    flush()
+                    day = date_text
+                lines.append(line)
+            written += len(t)
+
+        for t, u, c in _event_chunks(plan, su):
+            if not len(t):
+                continue
+            # The sign-ups up to this chunk's last event: every later chunk starts after them.
+            upto = int(np.searchsorted(su.t, t[-1], side="right"))
+            t = np.concatenate([su.t[emitted:upto], t])
+            u = np.concatenate([np.arange(emitted, upto), u])
+            c = np.concatenate([np.full(upto - emitted, sign_up, np.int8), c])
+            emitted = upto
+            order = np.argsort(t, kind="stable")
+            write(t[order], u[order], c[order])
+        rest = np.arange(emitted, len(su.t))
+        write(su.t[rest], rest, np.full(len(rest), sign_up, np.int8))
+        flush()
+    return written
+
+
+def _write_zendesk(path: Path, tickets: pa.Table, zone: Zone, people: pd.DataFrame) -> int:
+    """Tickets as Zendesk's admin CSV: labels, times to the minute in the account's zone, `-` for none."""
+    created = tickets["created_at"].cast(pa.int64()).to_numpy()
+    is_solved = tickets["solved_at"].is_valid().to_numpy(zero_copy_only=False)
+    solved = np.where(is_solved, tickets["solved_at"].cast(pa.int64()).fill_null(0).to_numpy(), created)
+
+    def local(t: np.ndarray) -> list[str]:
+        return pc.strftime(pa.array(zone.local(t).astype("datetime64[s]")), format="%Y-%m-%d %H:%M").to_pylist()
+
+    created_text, solved_text = local(created), local(solved)
+    agents = _names(people, "Support")
+    header = [
+        "Summation column", "Id", "Requester", "Requester id", "Requester external id", "Submitter", "Assignee",
+        "Group", "Subject", "Tags", "Status", "Priority", "Via", "Ticket type", "Created at", "Updated at",
+        "Solved at", "Reopens", "Replies",
+    ]
+    rows = []
+    columns = ("ticket_id", "status", "requester_id", "tags", "priority")
+    for i, (ticket, status, user, tags, priority) in enumerate(zip(*(tickets[c].to_pylist() for c in columns),
+                                                                   strict=True)):
+        requester = f"Customer {user}" if user else f"Prospect {ticket}"
+        solved_at = solved_text[i] if is_solved[i] else "-"
+        rows.append([
+            "1", str(ticket), requester, str(20_000_000_000 + ticket), user or "", requester,
+            agents[ticket % len(agents)] if is_solved[i] else "-", "Support", SUBJECTS[tags.split(" ")[0]], tags,
+            status.title(), priority.title(), "Web form" if ticket % 3 else "Email",
+            "Question" if ticket % 2 else "Incident", created_text[i], solved_text[i], solved_at, "0",
+            str(1 + ticket % 4),
+        ])
+    return _raw_csv(path, header, rows)
+
+
+def _jira_date(seconds: int) -> str:
+    """Naive local seconds as Jira writes them by default: `3/Nov/26 2:05 PM`."""
+    d = pd.Timestamp(int(seconds), unit="s")
+    return f"{d.day}/{d:%b}/{d:%y} {d.hour % 12 or 12}:{d.minute:02d} {'AM' if d.hour < 12 else 'PM'}"
+
+
+def _write_jira(path: Path, issues: pa.Table, people: pd.DataFrame) -> int:
+    """Issues as Jira's "Export CSV (all fields)": two Labels and two Sprint columns, d/MMM/yy dates."""
+    engineers = _names(people, "Engineering")
+    start = _epoch(START)
+    is_resolved = issues["resolved_at"].is_valid().to_numpy(zero_copy_only=False)
+    resolved = issues["resolved_at"].cast(pa.int64()).fill_null(0).to_numpy()
+    header = [
+        "Summary", "Issue key", "Issue id", "Issue Type", "Status", "Priority", "Resolution", "Assignee", "Reporter",
+        "Created", "Updated", "Resolved", "Sprint", "Sprint", "Custom field (Story Points)", "Labels", "Labels",
+    ]
+    rows = []
+    columns = ("issue_key", "issue_type", "status", "labels", "story_points")
+    for i, (key, kind, status, labels, points) in enumerate(zip(*(issues[c].to_pylist() for c in columns),
+                                                                strict=True)):
+        number = int(key.split("-")[1])
+        done = int(resolved[i]) if is_resolved[i] else None
+        created = done - (1 + number % 20) * DAY if done else start + (number % 60) * DAY + 10 * HOUR
+        sprints = [*dict.fromkeys(f"NW Sprint {max(t - start, 0) // (14 * DAY) + 1}" for t in (created, done) if t)]
+        tags = labels.split(" ")
+        status_text = JIRA_STATUS[status.lower()]
+        rows.append([
+            f"{tags[0].capitalize()}: {kind} {number}", key, str(10_000 + number), kind.title(), status_text,
+            "Medium", status_text if status_text in ("Done", "Won't Do") else "", engineers[number % len(engineers)],
+            engineers[number * 7 % len(engineers)], _jira_date(created), _jira_date(done or created),
+            _jira_date(done) if done else "", *(sprints + [""])[:2], "" if points is None else str(points),
+            *(tags + [""])[:2],
+        ])
+    return _raw_csv(path, header, rows, bom=True, crlf=True)
+
+
+def _write_hubspot(path: Path, demos: pa.Table, people: pd.DataFrame) -> int:
+    """Demos as HubSpot's meetings export: labels, times in the portal's zone, owners by name."""
+    names = dict(zip(people["email"], _names(people), strict=True))
+    held = demos["held_at"].cast(pa.int64()).to_numpy()
+    start = pc.strftime(demos["held_at"], format="%Y-%m-%d %H:%M").to_pylist()
+    end = pc.strftime(pa.array((held + 45 * MINUTE).astype("datetime64[s]")), format="%Y-%m-%d %H:%M").to_pylist()
+    header = [
+        "Record ID", "Meeting name", "Activity date", "Meeting start time", "Meeting end time", "Meeting outcome",
+        "Activity assigned to", "Associated Company IDs", "Demo result",
+    ]
+    rows = []
+    columns = ("demo_id", "owner", "account_id", "outcome")
+    for i, (demo_id, owner, account, outcome) in enumerate(zip(*(demos[c].to_pylist() for c in columns),
+                                                               strict=True)):
+        company = str(9_000_000_000 + int(account.split("-")[1])) if account else ""
+        rows.append([
+            str(58_000_000_000 + int(demo_id.split("-")[1])), "Product demo", start[i], start[i], end[i], "Completed",
+            names[owner], company, outcome.replace("_", " ").capitalize(),
+        ])
+    return _raw_csv(path, header, rows)
+
+
+def _write_hr(path: Path, people: pd.DataFrame) -> int:
+    """People as an HR list: the annual salary is the hourly cost x ANNUAL_HOURS (none for contractors)."""
+    header = ["Employee ID", "Full name", "Work email", "Department", "Team", "Level", "Annual salary"]
+    rows = []
+    for i, p in enumerate(people.itertuples()):
+        salary = "" if np.isnan(p.cost) else int(p.cost) * ANNUAL_HOURS
+        text = f"${salary:,}" if salary != "" and p.dollar else str(salary)
+        rows.append([f"E{i + 1:04d}", f"{p.first} {p.last}", p.email, p.function, p.team, p.level, text])
+    return _raw_csv(path, header, rows)
+
+
+@dataclass
+class _Instance:
+    start: int  # naive local seconds
+    minutes: int
+    guests: list[tuple[str, str | None]]  # (email as written, PARTSTAT or None)
+
+
+def _ics_text(value: str) -> str:
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _fold(line: str) -> str:
+    """RFC 5545: content lines of at most 75 octets, continued after CRLF and a space."""
+    data, parts, start, limit = line.encode(), [], 0, 75
+    while start < len(data):
+        end = min(start + limit, len(data))
+        while end < len(data) and data[end] & 0xC0 == 0x80:
+            end -= 1  # never inside a UTF-8 sequence
+        parts.append(data[start:end].decode())
+        start, limit = end, 74
+    return "\r\n ".join(parts) + "\r\n"
+
+
+def _uid(seed: int, key: str) -> str:
+    """A UID as Google Calendar writes one (26 letters and digits), the same for the same seed and key."""
+    digest = hashlib.sha256(f"{seed}:{key}".encode()).digest()
+    return base64.b32encode(digest).decode().lower()[:26] + "@google.com"
+
+
+def _local_text(seconds: int) -> str:
+    return pd.Timestamp(int(seconds), unit="s").strftime("%Y%m%dT%H%M%S")
+
+
+def _vevent(uid: str, event: _Instance, title: str, organizer: str, names: dict, extra=()) -> list[str]:
+    lines = [
+        "BEGIN:VEVENT",
+        f"DTSTART;TZID={TZ}:{_local_text(event.start)}",
+        f"DTEND;TZID={TZ}:{_local_text(event.start + event.minutes * MINUTE)}",
+        *extra,
+        f"DTSTAMP:{ICS_STAMP}",
+        f"ORGANIZER;CN={names.get(organizer, organizer)}:mailto:{organizer}",
+        f"UID:{uid}",
+    ]
+    for email, partstat in event.guests:
+        name = names.get(email.lower())
+        lines.append(
+            "ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT" + (f";PARTSTAT={partstat}" if partstat else "")
+            + (f";CN={name}" if name else "") + f";X-NUM-GUESTS=0:mailto:{email}"
+        )
+    return lines + ["SEQUENCE:0", "STATUS:CONFIRMED", f"SUMMARY:{_ics_text(title)}", "TRANSP:OPAQUE", "END:VEVENT"]
+
+
+def _series(uid: str, cal: Calendar, instances: list[_Instance], title: str, organizer: str, names: dict):
+    """One recurring meeting as a series: a weekly RRULE from its first instance (open-ended when it runs
+    to the last week), EXDATE for each week it skipped, and a RECURRENCE-ID override for each instance
+    whose length, guests or responses differ from the series'. Returns (lines, VEVENTs)."""
+    monday = int(cal.mondays[0])
+    first = instances[0]
+    days = [(i.start - monday) // DAY for i in instances]
+    clock = first.start - monday - days[0] * DAY
+    weekdays = sorted({d % 7 for d in days})
+    weeks = sorted({d // 7 for d in days})
+    interval = math.gcd(*(b - a for a, b in zip(weeks, weeks[1:], strict=False))) if len(weeks) > 1 else 1
+    ongoing = weeks[-1] == cal.weeks - 1
+    last = (cal.as_of - START).days if ongoing else days[-1]
+    slots = {w * 7 + d for w in range(weeks[0], cal.weeks, interval) for d in weekdays} & set(
+        range(days[0], last + 1)
+    )
+    if not set(days) <= slots or any(i.start - monday - (i.start - monday) // DAY * DAY != clock for i in instances):
+        raise ValueError(f"series {title!r} is not weekly at one time of day")
+    rule = "RRULE:FREQ=WEEKLY;" + (f"INTERVAL={interval};" if interval > 1 else "")
+    rule += "BYDAY=" + ",".join(("MO", "TU", "WE", "TH", "FR", "SA", "SU")[d] for d in weekdays)
+    if not ongoing:
+        until = cal.zone.utc(np.array([monday + days[-1] * DAY + clock]))[0]
+        rule += f";UNTIL={pd.Timestamp(int(until), unit='s'):%Y%m%dT%H%M%SZ}"
+    skipped = [f"EXDATE;TZID={TZ}:{_local_text(monday + d * DAY + clock)}" for d in sorted(slots - set(days))]
+    # The series' guests are its first instance's, each with the response they give most often.
+    given: dict[str, Counter] = {}
+    for event in instances:
+        for email, partstat in event.guests:
+            given.setdefault(email.lower(), Counter())[PARTSTAT_MEANS[partstat]] += 1
+    master = _Instance(first.start, first.minutes, [
+        (email, PARTSTAT[given[email.lower()].most_common(1)[0][0]]) for email, _ in first.guests
+    ])
+
+    def meaning(event: _Instance):
+        return event.minutes, sorted((email.lower(), PARTSTAT_MEANS[p]) for email, p in event.guests)
+
+    lines = _vevent(uid, master, title, organizer, names, (rule, *skipped))
+    overrides = [event for event in instances if meaning(event) != meaning(master)]
+    for event in overrides:
+        lines += _vevent(uid, event, title, organizer, names, (f"RECURRENCE-ID;TZID={TZ}:{_local_text(event.start)}",))
+    return lines, 1 + len(overrides)
+
+
+def _write_ics(path: Path, plan: Plan, meetings: pa.Table, attendees: pa.Table, people: pd.DataFrame) -> int:
+    """The calendar as Google Calendar exports it (see _series); single meetings are single events."""
+    cal = plan.cal
+    names = dict(zip(people["email"], _names(people), strict=True))
+    start = cal.zone.local(meetings["starts_at"].cast(pa.int64()).to_numpy())
+    minutes = (meetings["ends_at"].cast(pa.int64()).to_numpy() - meetings["starts_at"].cast(pa.int64()).to_numpy())
+    index = {m: i for i, m in enumerate(meetings["meeting_id"].to_pylist())}
+    instances = [_Instance(int(s), int(m) // MINUTE, []) for s, m in zip(start, minutes, strict=True)]
+    for meeting, email, response in zip(*(attendees[c].to_pylist() for c in attendees.column_names), strict=True):
+        instances[index[meeting]].guests.append((email, PARTSTAT[response]))
+    series: dict[str, list[int]] = {}
+    singles = []
+    for i, series_id in enumerate(meetings["series_id"].to_pylist()):
+        (series.setdefault(series_id, []) if series_id else singles).append(i)
+    titles, organizers = meetings["title"].to_pylist(), meetings["organizer"].to_pylist()
+    lines = [
+        "BEGIN:VCALENDAR", "PRODID:-//Google Inc//Google Calendar 70.9054//EN", "VERSION:2.0", "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH", f"X-WR-CALNAME:{COMPANY}", f"X-WR-TIMEZONE:{TZ}", *LONDON.split("\n"),
+    ]
+    events = 0
+    for series_id, rows in series.items():
+        body, n = _series(_uid(plan.seed, series_id), cal, [instances[i] for i in rows], titles[rows[0]],
+                          organizers[rows[0]], names)
+        lines += body
+        events += n
+    for i in singles:
+        lines += _vevent(_uid(plan.seed, meetings["meeting_id"][i].as_py()), instances[i], titles[i], organizers[i],
+                         names)
+    lines.append("END:VCALENDAR")
+    path.write_bytes("".join(_fold(line) for line in lines).encode())
+    return events + len(singles)
+
+
+def _raw_toml(plan: Plan) -> str:
+    lines = _toml(plan).split("\n")
+    lines[0] = (
+        f"# Generated by `python -m pipelines.demo --raw` (seed {plan.seed}, scale {plan.scale:g}, "
+        f"{plan.cal.weeks} weeks): the demo company's exports, read by the adapters of docs/adapters.md."
+    )
+    sources = [
+        "[sources]",
+        f'signups = {{ path = "{RAW_FILES["signups"]}", adapter = "amplitude", event = "{SIGN_UP}" }}'
+        "  # events follow",
+        f'tickets = {{ path = "{RAW_FILES["tickets"]}", adapter = "zendesk" }}',
+        f'issues = {{ path = "{RAW_FILES["issues"]}", adapter = "jira" }}',
+        f'demos = {{ path = "{RAW_FILES["demos"]}", adapter = "hubspot" }}',
+        f'meetings = {{ path = "{RAW_FILES["meetings"]}", adapter = "ics" }}  # attendees follow',
+        f'people = {{ path = "{RAW_FILES["people"]}", adapter = "hr", annual_hours = {ANNUAL_HOURS} }}',
+    ]
+    return "\n".join(lines).rstrip("\n") + "\n\n" + "\n".join(sources) + "\n"
+
+
+def generate_raw(out_dir: Path, scale: float = 0.01, weeks: int = 39, seed: int = 7) -> dict:
+    """Write the demo company as tool exports into out_dir (RAW_FILES); return the records of each file."""
+    plan = make_plan(scale, weeks, seed)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    _clear_conflicts(out, "raw")  # no canonical file: [sources] feeds every table
+    zone = plan.cal.zone
+    su = _signups(plan)
+    _, user_id = _signups_table(su, zone)
+    people = _people(seed)
+    sync, team = _cast(people)
+    sales = people.loc[people["function"] == "Sales", "email"].to_numpy()
+    meetings, attendees = _meetings(plan, people, sync, team)
+    counts = {
+        RAW_FILES["signups"]: _write_amplitude(out / RAW_FILES["signups"], plan, su, user_id),
+        RAW_FILES["tickets"]: _write_zendesk(out / RAW_FILES["tickets"], _tickets(plan, su, user_id), zone, people),
+        RAW_FILES["issues"]: _write_jira(out / RAW_FILES["issues"], _issues(plan), people),
+        RAW_FILES["demos"]: _write_hubspot(out / RAW_FILES["demos"], _demos(plan, su, sales), people),
+        RAW_FILES["meetings"]: _write_ics(out / RAW_FILES["meetings"], plan, meetings, attendees, people),
+        RAW_FILES["people"]: _write_hr(out / RAW_FILES["people"], people),
+    }
+    (out / "seams.toml").write_text(_raw_toml(plan), encoding="utf-8")
+    return counts
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipelines.demo", description=__doc__.splitlines()[0])
     parser.add_argument("out_dir", type=Path)
@@ -1478,10 +1883,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--format", dest="fmt", choices=("csv", "parquet"), default="csv")
     parser.add_argument("--weeks", type=int, default=39)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--raw", action="store_true", help="write the tools' own exports instead (--format unused)")
     args = parser.parse_args(argv)
     began = time.perf_counter()
     try:
-        counts = generate(args.out_dir, args.scale, args.fmt, args.weeks, args.seed)
+        if args.raw:
+            counts = generate_raw(args.out_dir, args.scale, args.weeks, args.seed)
+        else:
+            counts = generate(args.out_dir, args.scale, args.fmt, args.weeks, args.seed)
     except (ValueError, OSError) as exc:
         print(f"demo: {exc}", file=sys.stderr)
         return 2

@@ -15,6 +15,7 @@ from pathlib import Path
 from pipelines.config import CONFIG_NAME, Config, Source, WorkspaceError
 from pipelines.contract import CALENDAR_TABLES, OUTCOME_TABLES, TABLES
 
+OWN_FOLDER = ".seams"  # the app's own folder in a workspace (kept builds, replaced exports): never read
 _FORMATS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".parquet": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
 
@@ -233,10 +234,24 @@ def _glob(root: Path, pattern: str, key: str) -> list[Path]:
         )
     # A name that exists is that file, even when it holds glob characters (`export [1].csv`).
     exact = root / pattern
-    paths = [exact] if exact.is_file() else sorted(p for p in root.glob(pattern) if p.is_file())
+    found = [exact] if exact.is_file() else sorted(p for p in root.glob(pattern) if p.is_file())
+    # `.seams/` holds the app's kept builds and replaced exports: a `**` glob must not read them again.
+    paths = [p for p in found if not _is_own(root, p)]
     if not paths:
-        raise WorkspaceError(f"{root / CONFIG_NAME} {key}: no file matches {pattern!r} in {root}")
+        own = f" (files under {OWN_FOLDER}/ are Seams' own and never read)" if found else ""
+        raise WorkspaceError(f"{root / CONFIG_NAME} {key}: no file matches {pattern!r} in {root}{own}")
     return paths
+
+
+def _is_own(root: Path, path: Path) -> bool:
+    """A file in the workspace's `.seams` folder, by its path or where a link to it leads."""
+    for candidate in (path, path.resolve()):
+        try:
+            if candidate.relative_to(root).parts[:1] == (OWN_FOLDER,):
+                return True
+        except ValueError:
+            pass
+    return False
 
 
 def _inside(root: Path, path: Path) -> Path:

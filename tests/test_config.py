@@ -106,8 +106,9 @@ def test_as_of_and_start_are_dates_and_where_values_text(tmp_path):
         (MINIMAL + SUPPORT + SUPPORT,
          "[functions]: function 'Support' is named twice; each function needs its own name"),
         (MINIMAL + '[sources]\ntickets = { path = "z.csv", adapter = "zendesk2" }\n',
-         "[sources.tickets.adapter]: unknown adapter 'zendesk2'; this version reads: canonical, zendesk, jira, "
-         "github, amplitude, mixpanel, posthog, ics, outlook, msgraph, hr"),
+         "[sources.tickets.adapter]: unknown adapter 'zendesk2'; this version reads: canonical, zendesk, freshdesk, "
+         "intercom, salesforce, hubspot, jira, linear, github, amplitude, mixpanel, segment, posthog, ics, outlook, "
+         "msgraph, hr"),
         (MINIMAL + '[sources]\ntickets = { path = "z.csv", sheet = 1 }\n',
          "[sources.tickets]: unknown key 'sheet'; expected one of: adapter, annual_hours, event, path, timezone"),
         (MINIMAL + '[sources]\ntix = "z.csv"\n',

@@ -1,5 +1,6 @@
-"""Source adapters: real exports (Zendesk, Jira, GitHub, Amplitude, PostHog, Mixpanel, iCalendar,
-Outlook, Microsoft Graph, an HR list) read as they are into the canonical raw tables.
+"""Source adapters: real exports (Zendesk, Freshdesk, Intercom, Salesforce, HubSpot, Jira, Linear, GitHub,
+Amplitude, Mixpanel, PostHog, Segment, iCalendar, Outlook, Microsoft Graph, an HR list) read as they are
+into the canonical raw tables.
 
 One module per tool; each exposes `ADAPTER` (pipelines/adapters/base.py: `Adapter`). A file is read by
 the adapter `[sources]` names, or else by the first adapter here that recognises its shape (header or
@@ -8,13 +9,31 @@ JSON fields), or else by the canonical reader. docs/adapters.md describes each a
 
 from __future__ import annotations
 
-from pipelines.adapters import amplitude, github, hr, ics, jira, mixpanel, msgraph, outlook, posthog, zendesk
+from pipelines.adapters import (
+    amplitude,
+    freshdesk,
+    github,
+    hr,
+    hubspot,
+    ics,
+    intercom,
+    jira,
+    linear,
+    mixpanel,
+    msgraph,
+    outlook,
+    posthog,
+    salesforce,
+    segment,
+    zendesk,
+)
 from pipelines.adapters.base import Adapter, Sniff, sniff
 from pipelines.contract import TABLES
 
 # Detection order: the most specific shapes first.
 ADAPTERS: dict[str, Adapter] = {a.name: a for a in (
-        zendesk.ADAPTER, jira.ADAPTER, github.ADAPTER, amplitude.ADAPTER, mixpanel.ADAPTER, posthog.ADAPTER,
+        zendesk.ADAPTER, freshdesk.ADAPTER, intercom.ADAPTER, salesforce.ADAPTER, hubspot.ADAPTER, jira.ADAPTER,
+        linear.ADAPTER, github.ADAPTER, amplitude.ADAPTER, mixpanel.ADAPTER, posthog.ADAPTER, segment.ADAPTER,
         ics.ADAPTER, msgraph.ADAPTER, outlook.ADAPTER, hr.ADAPTER,
     )}
 
