@@ -9,6 +9,11 @@ a build and a failed build leaves the last good FILE serving. The last N good bu
 FILE for links pinned to a build, and every build, good or failed, is recorded in their history
 (pipelines/builds.py). Exit status: 0 built, 2 the workspace cannot be built (the message names the
 file and what to fix), 1 anything else.
+
+The validated rows of each table are kept beside FILE (`<stem>.stage/`), keyed by the hashes of the
+files that feed it, so that a rebuild re-reads only the exports that changed (pipelines/stage_cache.py).
+DuckDB works within a memory limit and spills to a folder beside FILE, removed afterwards: 60% of the
+machine's memory, or SEAMS_MEMORY_LIMIT (`8GB`, `512MiB`, or a share such as `50%`).
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ import argparse
 import datetime as dt
 import fcntl
 import os
+import re
+import shutil
 import sys
 import time
 import uuid
@@ -28,7 +35,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import builds, checks, kpis, read, validate
+from pipelines import builds, checks, kpis, read, stage_cache, validate
 from pipelines import config as config_module
 from pipelines import workspace as workspace_module
 from pipelines.config import Config, WorkspaceError
@@ -81,6 +88,7 @@ class BuildResult:
     model_seconds: dict[str, float]
     rows_rejected: int
     as_of: dt.date | None = None
+    reused: tuple[str, ...] = ()  # tables taken from their staged entry instead of read again
 
 
 Progress = Callable[[str], None]  # told each step of a build as it starts ("Reading the exports")
@@ -136,8 +144,9 @@ def _build_and_swap(workspace_dir: Path, out: Path, progress: Progress, started:
     files = workspace_module.discover(workspace_dir, config)
     known["fingerprint"] = workspace_module.fingerprint(workspace_dir, files)
     tmp = out.with_name(f"{out.name}.{uuid.uuid4().hex[:8]}.tmp")
+    stage = stage_cache.Stage(out, files)
     try:
-        result = _build_into(tmp, workspace_dir, config, files, started, progress)
+        result = _build_into(tmp, workspace_dir, config, files, started, progress, stage)
         progress("Swapping the new build in")
         # Kept before the swap: a link pinned to this build resolves as soon as anyone can see it.
         kept = builds.keep(out, tmp, result.build_id)
@@ -148,11 +157,20 @@ def _build_and_swap(workspace_dir: Path, out: Path, progress: Progress, started:
         except BaseException:
             kept.unlink(missing_ok=True)
             raise
+    except BaseException:
+        stage.discard()
+        raise
     finally:
         tmp.unlink(missing_ok=True)
         Path(f"{tmp}.wal").unlink(missing_ok=True)
+    try:
+        stage.publish()
+    except OSError:
+        # The build is in and good; staged tables only save time, and a missing one is read again.
+        stage.discard()
     return BuildResult(
-        result.build_id, out, time.perf_counter() - started, result.model_seconds, result.rows_rejected, result.as_of
+        result.build_id, out, time.perf_counter() - started, result.model_seconds, result.rows_rejected, result.as_of,
+        tuple(stage.reuse),
     )
 
 
@@ -168,8 +186,9 @@ def _build_lock(out: Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def connect(path: Path | str = ":memory:") -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(path))
+def connect(path: Path | str = ":memory:", settings: dict | None = None) -> duckdb.DuckDBPyConnection:
+    # Settings go in as the connection's config, never as SQL text (a temp folder is a path).
+    con = duckdb.connect(str(path), config=settings or {})
     # Deterministic output whatever the machine's zone; zones are always explicit in the models.
     con.execute("set TimeZone = 'UTC'")
     # DuckDB 2.0.x can push a cast into read_csv and fail a whole read on one bad value (duckdb#23818).
@@ -178,21 +197,64 @@ def connect(path: Path | str = ":memory:") -> duckdb.DuckDBPyConnection:
     return con
 
 
+def memory_limit() -> str:
+    """DuckDB's memory limit for a build: SEAMS_MEMORY_LIMIT (`8GB`, `512MiB`, or `50%` of the machine's
+    memory), else 60% of the machine's memory, so that a big workspace spills to disk instead of failing
+    and the app and the system keep the rest."""
+    text = os.environ.get("SEAMS_MEMORY_LIMIT", "").strip()
+    if not text:
+        return f"{int(_machine_memory() * 0.6) >> 20}MiB"
+    share = re.fullmatch(r"(\d+(?:\.\d+)?)\s*%", text)
+    if share and 0 < float(share[1]) <= 100:
+        return f"{int(_machine_memory() * float(share[1]) / 100) >> 20}MiB"
+    if re.fullmatch(r"\d+(\.\d+)?\s*([KMGT]i?B|B)", text, re.IGNORECASE):
+        return text
+    raise WorkspaceError(
+        f"SEAMS_MEMORY_LIMIT={text!r}: expected a size such as 8GB or 512MiB, or a share of memory such as 50%"
+    )
+
+
+def _machine_memory() -> int:
+    """Bytes of memory this process may use: the machine's, or its container's limit when lower."""
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    try:
+        limit = Path("/sys/fs/cgroup/memory.max").read_text().strip()
+    except OSError:
+        return memory
+    return min(memory, int(limit)) if limit.isdigit() else memory
+
+
 def _build_into(
-    tmp: Path, root: Path, config: Config, files: dict, started: float, progress: Progress = _no_progress
+    tmp: Path,
+    root: Path,
+    config: Config,
+    files: dict,
+    started: float,
+    progress: Progress,
+    stage: stage_cache.Stage,
 ) -> BuildResult:
-    con = connect(tmp)
+    # Beside the output, so that spilling uses the disk that will hold the build; removed afterwards.
+    spill = Path(f"{tmp}.spill")
+    con = connect(tmp, {"memory_limit": memory_limit(), "temp_directory": str(spill)})
     try:
         timings: dict[str, float] = {}
         _write_config_tables(con, config)
         with ThreadPoolExecutor(max_workers=1) as pool:
-            # Hashing runs beside DuckDB's reading (hashlib releases the GIL on large buffers).
-            hashes = {f.path: pool.submit(workspace_module.file_sha256, f.path) for fs in files.values() for f in fs}
-            progress(f"Reading {sum(len(fs) for fs in files.values())} export files")
-            reads = _read_all(con, files, timings)
+            # Hashing runs beside DuckDB's reading (hashlib releases the GIL on large buffers); files
+            # of tables that may be reused are hashed first, since their hashes decide what is read.
+            hashes = {path: pool.submit(workspace_module.file_sha256, path) for path in stage.hash_order()}
+            stage.plan(hashes)
+            unchanged = f"; {len(stage.reuse)} unchanged tables are reused" if stage.reuse else ""
+            progress(f"Reading {sum(len(files[t]) for t in files if t not in stage.reuse)} export files{unchanged}")
+            reads = _read_all(con, files, timings, stage)
             progress("Validating rows (rejects, duplicates)")
-            _validate_all(con, timings)
+            _validate_all(con, timings, skip=set(stage.reuse))
             _check_survivors(con, config, reads)
+            t0 = time.perf_counter()
+            for table in files:
+                if table not in stage.reuse:
+                    stage.write(con, table, reads)
+            timings["stage/write"] = time.perf_counter() - t0
             progress(f"Running {len(MODEL_ORDER)} models")
             _run_models(con, config, timings)
             build_id = _write_build_tables(
@@ -200,6 +262,8 @@ def _build_into(
             )
         for table in _scratch_tables(con):
             con.execute(f"drop table {table}")
+        for view in _scratch_views(con):
+            con.execute(f"drop view {view}")
         progress("Checking the built data")
         failures = checks.run(con)
         if failures:
@@ -209,6 +273,7 @@ def _build_into(
         con.execute("checkpoint")
     finally:
         con.close()
+        shutil.rmtree(spill, ignore_errors=True)
     return BuildResult(build_id, tmp, time.perf_counter() - started, timings, rejected, as_of)
 
 
@@ -264,7 +329,7 @@ def _write_config_tables(con, config: Config):
     )
 
 
-def _read_all(con, files: dict, timings: dict) -> list[read.FileRead]:
+def _read_all(con, files: dict, timings: dict, stage: stage_cache.Stage) -> list[read.FileRead]:
     con.execute(
         'create table rejects (file varchar, line bigint, "column" varchar, value varchar, reason varchar, '
         "table_name varchar)"
@@ -273,6 +338,10 @@ def _read_all(con, files: dict, timings: dict) -> list[read.FileRead]:
     for table in TABLES.values():
         t0 = time.perf_counter()
         read.create_raw_table(con, table)
+        if table.name in stage.reuse:
+            reads += stage.restore(con, table.name)
+            timings[f"reuse/{table.name}"] = time.perf_counter() - t0
+            continue
         for source in files.get(table.name, []):
             result = read.read_file(con, table, source)
             for line, column, value, reason in result.rejects:
@@ -285,10 +354,12 @@ def _read_all(con, files: dict, timings: dict) -> list[read.FileRead]:
     return reads
 
 
-def _validate_all(con, timings: dict):
+def _validate_all(con, timings: dict, skip: set[str] = frozenset()):
     for table in TABLES.values():
         t0 = time.perf_counter()
         name = table.name
+        if name in skip:
+            continue  # staged rows, validated when they were read
         con.execute(f"create table typed_{name} as {validate.typed_sql(table)}")
         con.execute(f"insert into rejects {validate.validation_rejects_sql(table)}")
         con.execute(f"create table deduplicated_{name} as {validate.deduplicated_sql(table)}")
@@ -401,6 +472,12 @@ def _write_build_tables(con, root: Path, config: Config, files: dict, reads: lis
 
 def _scratch_tables(con) -> list[str]:
     names = [row[0] for row in con.execute("select table_name from duckdb_tables()").fetchall()]
+    return [n for n in names if n.startswith(_SCRATCH_PREFIXES)]
+
+
+def _scratch_views(con) -> list[str]:
+    """Staged rows reused from the last build (pipelines/stage_cache.py) are views over their files."""
+    names = [row[0] for row in con.execute("select view_name from duckdb_views() where not internal").fetchall()]
     return [n for n in names if n.startswith(_SCRATCH_PREFIXES)]
 
 

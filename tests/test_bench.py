@@ -7,7 +7,7 @@ import json
 from pipelines import bench
 
 
-def test_the_benchmark_runs_at_a_tiny_scale_and_reports_every_figure(tmp_path):
+def test_the_benchmark_runs_at_a_tiny_scale_and_reports_every_figure(tmp_path, capsys):
     out = tmp_path / "bench.json"
     assert bench.main(["--scales", "0.002", "--repeat", "3", "--json", str(out), "--workdir", str(tmp_path / "w")]) == 0
     figures = json.loads(out.read_text())
@@ -23,3 +23,10 @@ def test_the_benchmark_runs_at_a_tiny_scale_and_reports_every_figure(tmp_path):
         for timing in row["queries"].values():
             assert 0 < timing["p50_ms"] <= timing["p95_ms"]
         assert "model/outcome_cohorts" in row["steps"]
+        # The rebuild after one new ticket re-read the tickets export only.
+        assert row["rebuild_seconds"] > 0
+        assert row["rebuild_ratio"] == row["rebuild_seconds"] / row["build_seconds"]
+        assert set(row["rebuild_reused"]) == set(row["rows"]) - {"tickets"}
+        assert "read/tickets" in row["rebuild_steps"] and "read/events" not in row["rebuild_steps"]
+    printed = [line for line in capsys.readouterr().out.splitlines() if line.startswith("scale ")]
+    assert len(printed) == 2 and all("rebuild after one new ticket" in line for line in printed)
