@@ -30,3 +30,16 @@ def demo_env(monkeypatch, demo_db, tmp_path) -> Path:
     monkeypatch.setenv("SEAMS_WORKSPACE", str(DEMO))
     monkeypatch.setenv("SEAMS_DB", str(db))
     return db
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's Chromium driven by Playwright (PLATFORM.md): fails, never skips, when it is missing."""
+    from browser import CHROMIUM, CHROMIUM_ARGS
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: install Debian's chromium (make test does)"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()

@@ -9,20 +9,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, serve, settled
+from browser import ARTIFACTS, serve, settled
 from pipeline_helpers import make_workspace, toml
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 SIGNATURE_WEEK = "2026-06-08"
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: install Debian's chromium (make test does)"
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

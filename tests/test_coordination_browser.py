@@ -9,23 +9,13 @@ from pathlib import Path
 from urllib.parse import quote
 
 import duckdb
-import pytest
-from browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, serve, settled
+from browser import ARTIFACTS, serve, settled
 from pipeline_helpers import csv, make_workspace, toml
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parent.parent
 WEEK, SYNC = "2026-06-08", "activation-alignment-sync"
 HOSTILE = "<img src=x onerror=alert(1)>"
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: install Debian's chromium (make test does)"
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 def test_the_first_request_of_a_fresh_server_is_a_deep_link_to_a_week_and_a_series(chromium, demo_db, tmp_path):

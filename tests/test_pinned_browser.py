@@ -13,12 +13,10 @@ from __future__ import annotations
 import csv
 import os
 import re
-from pathlib import Path
 
-import pytest
-from browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, serve, settled
+from browser import ARTIFACTS, serve, settled
 from pipeline_helpers import make_workspace, toml
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from pipelines.build import build
 from pipelines.export import FORMULA_STARTS
@@ -26,15 +24,6 @@ from pipelines.export import FORMULA_STARTS
 WEEK = "2026-03-02"
 SIGNUPS = "user_id,signed_up_at\nu1,2026-03-02T09:00:00Z\nu2,2026-03-02T10:00:00Z\n"
 EVENTS = "user_id,event,occurred_at\nu1,activated,2026-03-04T09:00:00Z\n"
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: install Debian's chromium (make test does)"
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 def cohort_rate(page):
