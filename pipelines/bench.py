@@ -116,10 +116,7 @@ def page_questions(cur) -> dict[str, tuple]:
 
 
 def _query_times(db: Path, repeat: int) -> dict[str, dict]:
-    con = duckdb.connect(":memory:")
-    con.execute("attach ? as seams (read_only)", [str(db)])
-    cur = con.cursor()
-    cur.execute("use seams")
+    cur = query.cursor_of(query.attach(db))
     figures = {}
     for name, (function, *args) in page_questions(cur).items():
         times = []

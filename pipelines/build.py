@@ -35,7 +35,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import builds, checks, kpis, read, stage_cache, validate
+from pipelines import builds, checks, cli, kpis, read, stage_cache, validate
 from pipelines import config as config_module
 from pipelines import workspace as workspace_module
 from pipelines.config import Config, WorkspaceError
@@ -486,23 +486,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("workspace", type=Path, help="the workspace folder (exports and seams.toml)")
     parser.add_argument("--out", type=Path, required=True, help="the DuckDB file to write (replaced atomically)")
     args = parser.parse_args(argv)
-    try:
+
+    def run() -> int:
         result = build(args.workspace, args.out)
-    except WorkspaceError as exc:
-        print(f"seams: cannot build: {exc}", file=sys.stderr)
-        return 2
-    except Exception as exc:  # noqa: BLE001 - a user sees one readable line, never a traceback
-        if os.environ.get("SEAMS_DEBUG"):
-            raise
         print(
-            f"seams: build failed unexpectedly: {type(exc).__name__}: {exc} (set SEAMS_DEBUG=1 for details)",
-            file=sys.stderr,
+            f"built {result.out} (build {result.build_id}) in {result.seconds:.2f} s; "
+            f"{result.rows_rejected} rows rejected"
         )
-        return 1
-    print(
-        f"built {result.out} (build {result.build_id}) in {result.seconds:.2f} s; {result.rows_rejected} rows rejected"
-    )
-    return 0
+        return 0
+
+    return cli.guarded("build", run)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,21 @@ import pandas as pd
 Cursor = duckdb.DuckDBPyConnection
 
 
+def attach(path: str) -> duckdb.DuckDBPyConnection:
+    """A built file attached read-only to a fresh in-memory database (PLATFORM.md: a writer swapping
+    the file in never blocks or confuses its readers). Take a `cursor_of` it per query and thread."""
+    con = duckdb.connect(":memory:")
+    con.execute("set TimeZone = 'UTC'")
+    con.execute("attach ? as seams (read_only)", [str(path)])
+    return con
+
+
+def cursor_of(con: duckdb.DuckDBPyConnection) -> Cursor:
+    cur = con.cursor()
+    cur.execute("use seams")  # cursors do not inherit `use`
+    return cur
+
+
 def build_info(cur: Cursor) -> pd.DataFrame:
     return cur.execute("select * from build_info").df()
 

@@ -29,12 +29,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
 from pipelines import build as build_module
+from pipelines import cli, query, summary
 from pipelines import config as config_module
-from pipelines import query, summary
 from pipelines import workspace as workspace_module
 from pipelines.config import WorkspaceError
 from pipelines.summary import WeekSummary, percent
@@ -410,13 +409,9 @@ def ensure_built(workspace: Path, db: Path) -> None:
 @contextmanager
 def opened(db: Path):
     """A cursor on the built file, read-only (attached to an in-memory database, as the app does)."""
-    con = duckdb.connect(":memory:")
+    con = query.attach(db)
     try:
-        con.execute("set TimeZone = 'UTC'")
-        con.execute("attach ? as seams (read_only)", [str(db)])
-        cur = con.cursor()
-        cur.execute("use seams")
-        yield cur
+        yield query.cursor_of(con)
     finally:
         con.close()
 
@@ -428,7 +423,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="the folder to write the note and its charts into")
     parser.add_argument("--db", type=Path, help="the built file to read, built first if out of date")
     args = parser.parse_args(argv)
-    try:
+
+    def run() -> int:
         day = parse_week(args.week)
         workspace = args.workspace.expanduser().resolve()
         db = database_path(workspace, args.db)
@@ -436,22 +432,10 @@ def main(argv: list[str] | None = None) -> int:
         with opened(db) as cur:
             note = week_note(cur, week_containing(cur, day, args.week))
         paths = note.write(args.out)
-    except WorkspaceError as exc:
-        print(f"seams: cannot build: {exc}", file=sys.stderr)
-        return 2
-    except ReportError as exc:
-        print(f"seams: {exc}", file=sys.stderr)
-        return 2
-    except Exception as exc:  # noqa: BLE001 - a user sees one readable line, never a traceback
-        if os.environ.get("SEAMS_DEBUG"):
-            raise
-        print(
-            f"seams: report failed unexpectedly: {type(exc).__name__}: {exc} (set SEAMS_DEBUG=1 for details)",
-            file=sys.stderr,
-        )
-        return 1
-    print(f"wrote {paths[0]} and {len(paths) - 1} charts beside it")
-    return 0
+        print(f"wrote {paths[0]} and {len(paths) - 1} charts beside it")
+        return 0
+
+    return cli.guarded("report", run, user_errors=(ReportError,))
 
 
 if __name__ == "__main__":

@@ -173,7 +173,7 @@ def _open(path: str) -> Build:
         except _Moved:
             time.sleep(0.005)  # swapped while attaching: read the new version
             continue
-        info = query.build_info(_cursor(con)).iloc[0].to_dict()
+        info = query.build_info(query.cursor_of(con)).iloc[0].to_dict()
         kept = builds.kept_path(Path(path), info["build_id"])
         if kept is not None and _version(str(kept))[0] == version[0]:
             # The same file under a name that is never replaced: queries go there.
@@ -185,21 +185,13 @@ def _open(path: str) -> Build:
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _attached(path: str, inode: int, mtime_ns: int, size: int) -> duckdb.DuckDBPyConnection:
     """One in-memory database per version of a built file (the arguments after path key it)."""
-    con = duckdb.connect(":memory:")
-    con.execute("set TimeZone = 'UTC'")
-    con.execute("attach ? as seams (read_only)", [path])
+    con = query.attach(path)
     if _version(path) != (inode, mtime_ns, size):
         # The file was swapped between the caller's stat and the attach: this is not that version,
         # and caching it under that version's key would mix two builds.
         con.close()
         raise _Moved(path)
     return con
-
-
-def _cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    cur = con.cursor()
-    cur.execute("use seams")  # cursors do not inherit `use`
-    return cur
 
 
 _QUESTIONS = {"query": query, "summary": summary, "report": report}
@@ -214,7 +206,7 @@ def run(build: Build, question: str, *args):
 @st.cache_data(max_entries=512, show_spinner=False)
 def _cached(path: str, version: tuple, question: str, args: tuple):
     module, function = question.split(".")
-    cur = _cursor(_attached(path, *version))
+    cur = query.cursor_of(_attached(path, *version))
     try:
         return getattr(_QUESTIONS[module], function)(cur, *args)
     finally:
