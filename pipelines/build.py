@@ -77,7 +77,7 @@ MODEL_ORDER = [
     "marts/org_change_comparison",
 ]
 # Tables that only exist while building: dropped before the file is swapped in.
-_SCRATCH_PREFIXES = ("raw_", "typed_", "deduplicated_", "valid_")
+_SCRATCH_PREFIXES = ("raw_", "typed_", "dropped_", "valid_")
 
 
 @dataclass(frozen=True)
@@ -235,7 +235,10 @@ def _build_into(
 ) -> BuildResult:
     # Beside the output, so that spilling uses the disk that will hold the build; removed afterwards.
     spill = Path(f"{tmp}.spill")
-    con = connect(tmp, {"memory_limit": memory_limit(), "temp_directory": str(spill)})
+    # Reading and validating run in memory (spilling when they must): their scratch tables, written
+    # to the file and dropped again, cost half the build's time. The models are written to `tmp`.
+    con = connect(":memory:", {"memory_limit": memory_limit(), "temp_directory": str(spill)})
+    con.execute("attach ? as built", [str(tmp)])
     try:
         timings: dict[str, float] = {}
         _write_config_tables(con, config)
@@ -256,25 +259,38 @@ def _build_into(
                     stage.write(con, table, reads)
             timings["stage/write"] = time.perf_counter() - t0
             progress(f"Running {len(MODEL_ORDER)} models")
+            # From here on new tables go to the file; names not found there are looked up in memory.
+            con.execute("use built")
+            con.execute("set search_path = 'built.main,memory.main'")
             _run_models(con, config, timings)
             build_id = _write_build_tables(
                 con, root, config, files, reads, {p: h.result() for p, h in hashes.items()}, started
             )
-        for table in _scratch_tables(con):
-            con.execute(f"drop table {table}")
-        for view in _scratch_views(con):
-            con.execute(f"drop view {view}")
+        t0 = time.perf_counter()
+        _persist(con)
+        timings["write"] = time.perf_counter() - t0
         progress("Checking the built data")
         failures = checks.run(con)
         if failures:
             raise RuntimeError("the built data failed its own checks: " + "; ".join(failures))
         rejected = con.execute("select count(*) from rejects").fetchone()[0]
         as_of = con.execute("select as_of_date from build_info").fetchone()[0]
-        con.execute("checkpoint")
+        con.execute("checkpoint built")
     finally:
         con.close()
         shutil.rmtree(spill, ignore_errors=True)
     return BuildResult(build_id, tmp, time.perf_counter() - started, timings, rejected, as_of)
+
+
+def _persist(con):
+    """Copy what the build keeps of its in-memory tables (config and rejects) into the file; the
+    scratch tables of reading and validation stay behind and go when the connection closes."""
+    names = con.execute(
+        "select table_name from duckdb_tables() where database_name = 'memory' order by table_oid"
+    ).fetchall()
+    for (name,) in names:
+        if not name.startswith(_SCRATCH_PREFIXES):
+            con.execute(f"create table built.main.{name} as select * from memory.main.{name}")
 
 
 def _write_config_tables(con, config: Config):
@@ -362,9 +378,12 @@ def _validate_all(con, timings: dict, skip: set[str] = frozenset()):
             continue  # staged rows, validated when they were read
         con.execute(f"create table typed_{name} as {validate.typed_sql(table)}")
         con.execute(f"insert into rejects {validate.validation_rejects_sql(table)}")
-        con.execute(f"create table deduplicated_{name} as {validate.deduplicated_sql(table)}")
+        con.execute(f"create table dropped_{name} as {validate.dropped_sql(table)}")
         con.execute(f"insert into rejects {validate.dropped_rejects_sql(table)}")
-        con.execute(f"create table valid_{name} as select * from deduplicated_{name} where _dropped_reason is null")
+        con.execute(f"create table valid_{name} as {validate.valid_sql(table)}")
+        # Reading is over (adapters look at raw rows only while reading): free the memory now.
+        for scratch in ("raw", "typed", "dropped"):
+            con.execute(f"drop table {scratch}_{name}")
         if table.parent:
             _reject_orphans(con, table.name, table.parent, table.column_names[0])
         timings[f"validate/{name}"] = time.perf_counter() - t0
@@ -468,17 +487,6 @@ def _write_build_tables(con, root: Path, config: Config, files: dict, reads: lis
         ],
     )
     return build_id
-
-
-def _scratch_tables(con) -> list[str]:
-    names = [row[0] for row in con.execute("select table_name from duckdb_tables()").fetchall()]
-    return [n for n in names if n.startswith(_SCRATCH_PREFIXES)]
-
-
-def _scratch_views(con) -> list[str]:
-    """Staged rows reused from the last build (pipelines/stage_cache.py) are views over their files."""
-    names = [row[0] for row in con.execute("select view_name from duckdb_views() where not internal").fetchall()]
-    return [n for n in names if n.startswith(_SCRATCH_PREFIXES)]
 
 
 def main(argv: list[str] | None = None) -> int:
