@@ -35,13 +35,13 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import builds, checks, cli, kpis, read, stage_cache, validate
+from pipelines import builds, checks, cli, model_plan, read, stage_cache, validate
 from pipelines import config as config_module
 from pipelines import workspace as workspace_module
 from pipelines.config import Config, WorkspaceError
 from pipelines.contract import TABLES
 
-MODELS = Path(__file__).parent / "models"
+MODELS = model_plan.MODELS
 MACROS = Path(__file__).parent / "macros.sql"
 # Dependency order. Each file is one `select`; the runner adds `create table <file name> as`.
 MODEL_ORDER = [
@@ -146,7 +146,7 @@ def _build_and_swap(workspace_dir: Path, out: Path, progress: Progress, started:
     tmp = out.with_name(f"{out.name}.{uuid.uuid4().hex[:8]}.tmp")
     stage = stage_cache.Stage(out, files)
     try:
-        result = _build_into(tmp, workspace_dir, config, files, started, progress, stage)
+        result = _build_into(tmp, out, workspace_dir, config, files, started, progress, stage)
         progress("Swapping the new build in")
         # Kept before the swap: a link pinned to this build resolves as soon as anyone can see it.
         kept = builds.keep(out, tmp, result.build_id)
@@ -226,6 +226,7 @@ def _machine_memory() -> int:
 
 def _build_into(
     tmp: Path,
+    out: Path,
     root: Path,
     config: Config,
     files: dict,
@@ -238,15 +239,17 @@ def _build_into(
     # Reading and validating run in memory (spilling when they must): their scratch tables, written
     # to the file and dropped again, cost half the build's time. The models are written to `tmp`.
     con = connect(":memory:", {"memory_limit": memory_limit(), "temp_directory": str(spill)})
-    con.execute("attach ? as built", [str(tmp)])
     try:
         timings: dict[str, float] = {}
         _write_config_tables(con, config)
+        models = model_plan.models(MODEL_ORDER, config)
+        key = model_plan.models_key(con, models, list(files))
         with ThreadPoolExecutor(max_workers=1) as pool:
             # Hashing runs beside DuckDB's reading (hashlib releases the GIL on large buffers); files
             # of tables that may be reused are hashed first, since their hashes decide what is read.
             hashes = {path: pool.submit(workspace_module.file_sha256, path) for path in stage.hash_order()}
             stage.plan(hashes)
+            changed = _start_file(con, tmp, out, key, stage)
             unchanged = f"; {len(stage.reuse)} unchanged tables are reused" if stage.reuse else ""
             progress(f"Reading {sum(len(files[t]) for t in files if t not in stage.reuse)} export files{unchanged}")
             reads = _read_all(con, files, timings, stage)
@@ -258,13 +261,14 @@ def _build_into(
                 if table not in stage.reuse:
                     stage.write(con, table, reads)
             timings["stage/write"] = time.perf_counter() - t0
-            progress(f"Running {len(MODEL_ORDER)} models")
+            progress(f"Running the models downstream of {len(changed)} changed tables" if changed is not None
+                     else f"Running {len(models)} models")
             # From here on new tables go to the file; names not found there are looked up in memory.
             con.execute("use built")
             con.execute("set search_path = 'built.main,memory.main'")
-            _run_models(con, config, timings)
+            _run_models(con, models, timings, changed)
             build_id = _write_build_tables(
-                con, root, config, files, reads, {p: h.result() for p, h in hashes.items()}, started
+                con, root, config, files, reads, {p: h.result() for p, h in hashes.items()}, started, key
             )
         t0 = time.perf_counter()
         _persist(con)
@@ -280,6 +284,22 @@ def _build_into(
         con.close()
         shutil.rmtree(spill, ignore_errors=True)
     return BuildResult(build_id, tmp, time.perf_counter() - started, timings, rejected, as_of)
+
+
+def _start_file(con, tmp: Path, out: Path, key: str, stage: stage_cache.Stage) -> set[str] | None:
+    """Attach the new file as `built`. Return None for a new file, where every model runs; or, when
+    only some exports changed and the last build ran the same models (pipelines/model_plan.py), the
+    tables read again, for a copy of the last build in which only the models downstream of them run."""
+    if not (stage.reuse and model_plan.previous_key(con, out) == key):
+        con.execute("attach ? as built", [str(tmp)])
+        return None
+    shutil.copyfile(out, tmp)
+    con.execute("attach ? as built", [str(tmp)])
+    models = {m.split("/")[-1] for m in MODEL_ORDER}
+    for (name,) in con.execute("select table_name from duckdb_tables() where database_name = 'built'").fetchall():
+        if name not in models:
+            con.execute(f"drop table built.main.{name}")  # config, rejects, sources, build_info: made anew
+    return {f"valid_{t}" for t in stage.files if t not in stage.reuse}
 
 
 def _persist(con):
@@ -420,19 +440,42 @@ def _check_survivors(con, config: Config, reads: list[read.FileRead]):
             )
 
 
-def _run_models(con, config: Config, timings: dict):
-    for model in MODEL_ORDER:
+# A model run again whose rows are exactly those of the last build changes nothing downstream; the
+# comparison is worth its cost only for small tables (weeks, per-week marts).
+_COMPARED_ROWS = 200_000
+
+
+def _run_models(con, models: list, timings: dict, changed: set[str] | None):
+    """Run `models` in order; with `changed` (a copy of the last build), only those downstream of it."""
+    for model in models:
+        if changed is not None and not model_plan.reads_any(model, changed):
+            continue
         t0 = time.perf_counter()
-        name = model.split("/")[-1]
-        if name == "function_rows":
-            sql, params = kpis.function_rows_sql(config)
-        else:
-            sql, params = (MODELS / f"{model}.sql").read_text(), []
-        con.execute(f"create table {name} as {sql}", params)
-        timings[f"model/{name}"] = time.perf_counter() - t0
+        if changed is not None:
+            con.execute(f"alter table {model.name} rename to _previous_{model.name}")
+        con.execute(f"create table {model.name} as {model.sql}", list(model.params))
+        if changed is not None:
+            if not _same_rows(con, model.name, f"_previous_{model.name}"):
+                changed.add(model.name)
+            con.execute(f"drop table _previous_{model.name}")
+        timings[f"model/{model.name}"] = time.perf_counter() - t0
 
 
-def _write_build_tables(con, root: Path, config: Config, files: dict, reads: list, hashes: dict, started: float) -> str:
+def _same_rows(con, table: str, previous: str) -> bool:
+    (rows,) = con.execute(f"select count(*) from {table}").fetchone()
+    if rows > _COMPARED_ROWS or rows != con.execute(f"select count(*) from {previous}").fetchone()[0]:
+        return False
+    (differing,) = con.execute(
+        f"select count(*) from ((from {table} except all from {previous}) union all "
+        f"(from {previous} except all from {table}))"
+    ).fetchone()
+    return differing == 0
+
+
+def _write_build_tables(
+    con, root: Path, config: Config, files: dict, reads: list, hashes: dict, started: float,
+    models_key: str | None = None,
+) -> str:
     con.execute(
         """create table sources (file varchar, table_name varchar, adapter varchar, encoding varchar,
             rows_read bigint, rows_loaded bigint, rows_rejected bigint, bytes bigint, sha256 varchar,
@@ -472,7 +515,8 @@ def _write_build_tables(con, root: Path, config: Config, files: dict, reads: lis
             (select as_of_at from as_of) as as_of, (select as_of_date from as_of) as as_of_date,
             ?::varchar as workspace, ?::varchar as workspace_name,
             ?::varchar as fingerprint, ?::varchar as timezone, ?::varchar as currency,
-            ?::double as duration_seconds, ?::boolean as has_calendar, ?::boolean as has_people""",
+            ?::double as duration_seconds, ?::boolean as has_calendar, ?::boolean as has_people,
+            ?::varchar as models_key""",
         [
             build_id,
             built_at,
@@ -484,6 +528,7 @@ def _write_build_tables(con, root: Path, config: Config, files: dict, reads: lis
             time.perf_counter() - started,
             "meetings" in files,
             "people" in files,
+            models_key,
         ],
     )
     return build_id

@@ -143,6 +143,12 @@ def test_a_rebuild_after_one_export_changes_reads_only_that_export_and_equals_a_
 
     assert set(result.reused) == set(ALL_TABLES) - {"tickets"}
     assert "read/tickets" in result.model_seconds and "read/events" not in result.model_seconds
+    # Only the models downstream of tickets ran again (pipelines/model_plan.py); the rest, sign-ups,
+    # events and meetings among them, came with the copy of the last build. `weeks` reads the KPI rows
+    # and ran, but gave the same weeks, so the cohorts that read it did not run.
+    ran = {step.removeprefix("model/") for step in result.model_seconds if step.startswith("model/")}
+    assert {"stg_tickets", "function_rows", "function_weekly", "signature_weekly", "weeks"} <= ran
+    assert not ran & {"stg_signups", "stg_events", "signup_outcomes", "outcome_cohorts", "stg_meetings"}
     # W 2026-03-02: t1, t2 and the new t5 solved -> 3.
     assert query(out, SUPPORT_SQL)[0] == ("2026-03-02", 3.0)
     assert outcome_view(out) == full_build(workspace, tmp_path / "full" / "seams.duckdb")
@@ -153,6 +159,21 @@ def test_a_rebuild_after_one_export_changes_reads_only_that_export_and_equals_a_
         ("attendees.csv", 5, "meeting_id"),
         ("tickets.csv", 5, "created_at"),
     ]
+
+
+def test_a_new_ticket_that_moves_the_first_week_runs_the_outcome_models_again(built, tmp_path):
+    workspace, out = built
+    # Solved in the week of 2026-02-16, two weeks before the first sign-up: the weeks shown now start
+    # there, so every model reading `weeks` (the cohorts among them) must run again.
+    append(workspace / "tickets.csv", "t6,2026-02-16T09:00:00Z,2026-02-17T09:00:00Z,solved\n")
+
+    result = build(workspace, out)
+
+    ran = {step.removeprefix("model/") for step in result.model_seconds if step.startswith("model/")}
+    assert {"weeks", "signup_outcomes", "outcome_cohorts", "coordination_weekly"} <= ran
+    assert not ran & {"stg_signups", "stg_events", "stg_meetings"}
+    assert query(out, "select min(week_start)::varchar from weeks") == [("2026-02-16",)]
+    assert outcome_view(out) == full_build(workspace, tmp_path / "full" / "seams.duckdb")
 
 
 def test_the_demo_rebuilt_after_a_new_ticket_equals_its_full_build(tmp_path):
@@ -212,9 +233,13 @@ def test_a_change_to_meetings_reads_attendees_again_for_their_orphans(built, tmp
 def test_a_config_change_reads_again_only_when_it_reaches_reading(built, tmp_path):
     workspace, out = built
     config = workspace / "seams.toml"
-    # A KPI target changes no row read: everything is reused.
+    # A KPI target changes no row read: everything is reused, but every model runs again, since the
+    # config is one of their inputs.
     config.write_text(CONFIG.replace("target = 2\n", "target = 3\n"))
-    assert set(build(workspace, out).reused) == set(ALL_TABLES)
+    result = build(workspace, out)
+    assert set(result.reused) == set(ALL_TABLES)
+    assert {f"model/{name.split('/')[-1]}" for name in MODEL_ORDER} <= set(result.model_seconds)
+    assert query(out, "select distinct target from function_weekly where function = 'Support'") == [(3.0,)]
     # The zone reads every naive timestamp differently: everything is read again.
     config.write_text(toml(timezone="America/New_York", as_of="2026-03-31", extra=SUPPORT))
     assert build(workspace, out).reused == ()
