@@ -17,6 +17,7 @@ import gzip
 import io
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -141,15 +142,20 @@ def _read_csv_fast(con, table: Table, source: SourceFile, result: FileRead) -> b
     select_list["_line"] = "_line"
     con.execute("begin transaction")
     before = _count(con, table)
-    try:
-        _insert_from(con, table, source, select_list, relation, [path, names])
-    except duckdb.Error:
-        con.execute("rollback")
-        return False
+    # Lines are counted in Python while DuckDB reads (it releases the GIL): a second pass over the file
+    # that costs no time of its own.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        counting = pool.submit(_line_count, source)
+        try:
+            _insert_from(con, table, source, select_list, relation, [path, names])
+        except duckdb.Error:
+            con.execute("rollback")
+            return False
+        lines = counting.result()
     rows = _count(con, table) - before
     broken = con.execute("select count(*) from seams_csv_rejects").fetchone()[0]
     # One record per line (no blank lines, no quoted line breaks): the editor line is row + 1.
-    if broken or _line_count(source) != rows + 1:
+    if broken or lines != rows + 1:
         con.execute("rollback")
         return False
     con.execute("commit")
