@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint chromium demo
+.PHONY: run test lint chromium java demo
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -16,13 +16,18 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
+# The Spark engine (pyspark, tests/test_spark.py) needs a Java runtime, 17 or later: Debian's default.
+java:
+	@command -v java >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq default-jre-headless >/dev/null; }
+
 run: $(BIN)/.installed
 	$(BIN)/python -m streamlit run app.py
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 
-test: $(BIN)/.installed chromium lint
+test: $(BIN)/.installed chromium java lint
 	$(BIN)/python -m pytest -q
 
 # Regenerates the bundled demo workspace from its seeded generator.

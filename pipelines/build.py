@@ -537,11 +537,28 @@ def _write_build_tables(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipelines.build", description="Build a Seams workspace.")
     parser.add_argument("workspace", type=Path, help="the workspace folder (exports and seams.toml)")
-    parser.add_argument("--out", type=Path, required=True, help="the DuckDB file to write (replaced atomically)")
+    parser.add_argument(
+        "--out", type=Path, required=True,
+        help="the DuckDB file to write, or with --engine spark the folder of Parquet files (replaced atomically)",
+    )
+    parser.add_argument(
+        "--engine", choices=("duckdb", "spark"), default="duckdb",
+        help="where the models run: DuckDB on this machine (default), or Apache Spark (pipelines/spark_build.py)",
+    )
+    parser.add_argument(
+        "--master", help="with --engine spark: the Spark master URL (default SEAMS_SPARK_MASTER, else local[2])"
+    )
     args = parser.parse_args(argv)
+    if args.master and args.engine != "spark":
+        parser.error("--master needs --engine spark")
 
     def run() -> int:
-        result = build(args.workspace, args.out)
+        if args.engine == "spark":
+            from pipelines import spark_build  # imports pyspark: only for a Spark build
+
+            result = spark_build.build(args.workspace, args.out, master=args.master)
+        else:
+            result = build(args.workspace, args.out)
         print(
             f"built {result.out} (build {result.build_id}) in {result.seconds:.2f} s; "
             f"{result.rows_rejected} rows rejected"

@@ -10,7 +10,11 @@ from __future__ import annotations
 from pipelines.config import Config, Function
 from pipelines.contract import TABLES
 
-COLUMNS = "function, row_key, counted_at, week_start, value"
+# With no KPI configured the table is empty, with the types the selects below give its columns
+# (untyped nulls would have no type that every engine can store).
+_EMPTY = """select cast(null as varchar) as function, cast(null as varchar) as row_key,
+    cast(null as timestamptz) as counted_at, cast(null as date) as week_start, cast(null as double) as value
+where false"""
 
 
 def _select(function: Function) -> tuple[str, list]:
@@ -35,6 +39,6 @@ where kpi_table.{function.date_column} <= as_of.last_row_at{filters}"""
 def function_rows_sql(config: Config) -> tuple[str, list]:
     """One row per (function, counted row): the union of every function's select."""
     if not config.functions:
-        return f"select * from (values (null, null, null, null, null)) as t({COLUMNS}) where false", []
+        return _EMPTY, []
     parts = [_select(f) for f in config.functions]
     return "\nunion all\n".join(sql for sql, _ in parts), [p for _, params in parts for p in params]

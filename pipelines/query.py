@@ -7,6 +7,7 @@ Each function takes a DuckDB cursor already pointed at the built database (`use 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -16,11 +17,34 @@ Cursor = duckdb.DuckDBPyConnection
 
 def attach(path: str) -> duckdb.DuckDBPyConnection:
     """A built file attached read-only to a fresh in-memory database (PLATFORM.md: a writer swapping
-    the file in never blocks or confuses its readers). Take a `cursor_of` it per query and thread."""
+    the file in never blocks or confuses its readers). Take a `cursor_of` it per query and thread.
+
+    A folder is a Spark build (pipelines/spark_build.py): its `<table>.parquet` files become views of
+    the same names, so that every query reads it as it reads a built file."""
     con = duckdb.connect(":memory:")
     con.execute("set TimeZone = 'UTC'")
-    con.execute("attach ? as seams (read_only)", [str(path)])
+    if Path(path).is_dir():
+        con.execute("attach ':memory:' as seams")
+        con.execute("use seams")
+        for item in sorted(Path(path).iterdir()):
+            if item.name.endswith(".parquet") and not item.name.startswith(("_", ".")):
+                # Made through the relation API, so that no path is written into SQL text.
+                con.read_parquet(parquet_files(item)).create_view(item.name.removesuffix(".parquet"))
+    else:
+        con.execute("attach ? as seams (read_only)", [str(path)])
     return con
+
+
+def parquet_files(path: Path) -> list[str]:
+    """The files of one table of a Spark build: the file itself, or the part files of the dataset
+    folder Spark wrote (its `_SUCCESS` and `.crc` files left out)."""
+    path = Path(path)
+    if not path.is_dir():
+        return [str(path)]
+    parts = sorted(str(p) for p in path.iterdir() if p.name.endswith(".parquet") and not p.name.startswith(("_", ".")))
+    if not parts:
+        raise FileNotFoundError(f"{path}: a Parquet dataset folder without part files")
+    return parts
 
 
 def cursor_of(con: duckdb.DuckDBPyConnection) -> Cursor:

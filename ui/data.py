@@ -84,7 +84,8 @@ def current_build() -> tuple[Build | None, str | None]:
     """
     workspace = workspace_dir()
     db = database_path(workspace)
-    if _due_for_check(db):
+    # A folder is a Spark build (pipelines/spark_build.py): it is built where Spark runs, never here.
+    if not db.is_dir() and _due_for_check(db):
         with _build_lock:
             _last_error[str(db)] = _build_if_changed(workspace, db)
     error = _last_error.get(str(db))
@@ -230,6 +231,7 @@ def rebuild(progress: build_module.Progress | None = None) -> build_module.Build
     """Build the workspace now, whether or not it changed; raises what the build raises (the last
     good build keeps serving)."""
     workspace = workspace_dir()
+    _refuse_spark_build(database_path(workspace))
     with _build_lock:
         try:
             return build_module.build(workspace, database_path(workspace), progress)
@@ -241,11 +243,20 @@ def replace_exports(files: dict[str, bytes], progress: build_module.Progress | N
     """Uploaded export files, validated by a trial build, swapped into the workspace and built
     (pipelines/upload.py); raises WorkspaceError having changed nothing."""
     workspace = workspace_dir()
+    _refuse_spark_build(database_path(workspace))
     with _build_lock:
         try:
             return upload.replace_exports(workspace, database_path(workspace), files, progress)
         finally:
             _after_build()
+
+
+def _refuse_spark_build(db: Path):
+    if db.is_dir():
+        raise WorkspaceError(
+            f"{db} is a Spark build: build it again where Spark runs "
+            "(python -m pipelines.build WORKSPACE --engine spark --out FOLDER)"
+        )
 
 
 def _after_build():
