@@ -333,7 +333,7 @@ def test_the_build_works_within_a_memory_limit_and_spills_beside_its_output(buil
         ("8GB", "8GB"),
         ("512 MiB", "512 MiB"),
         ("50%", "half"),
-        (None, "sixty"),
+        (None, "default"),
     ],
 )
 def test_the_memory_limit_comes_from_the_environment_or_the_machine(monkeypatch, setting, expected):
@@ -342,7 +342,8 @@ def test_the_memory_limit_comes_from_the_environment_or_the_machine(monkeypatch,
         monkeypatch.delenv("SEAMS_MEMORY_LIMIT", raising=False)
     else:
         monkeypatch.setenv("SEAMS_MEMORY_LIMIT", setting)
-    shares = {"half": f"{int(machine * 0.5) >> 20}MiB", "sixty": f"{int(machine * 0.6) >> 20}MiB"}
+    # The default: 1.5 GiB, or 60% of a machine with less than 2.5 GiB.
+    shares = {"half": f"{int(machine * 0.5) >> 20}MiB", "default": f"{min(int(machine * 0.6) >> 20, 1536)}MiB"}
     assert build_module.memory_limit() == shares.get(expected, expected)
 
 
