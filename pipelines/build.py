@@ -11,7 +11,8 @@ FILE for links pinned to a build, and every build, good or failed, is recorded i
 file and what to fix), 1 anything else.
 
 The validated rows of each table are kept beside FILE (`<stem>.stage/`), keyed by the hashes of the
-files that feed it, so that a rebuild re-reads only the exports that changed (pipelines/stage_cache.py).
+files that feed it, so that a rebuild re-reads only the exports that changed (pipelines/stage_cache.py),
+and runs only the models downstream of them, in a copy of the last build (pipelines/model_plan.py).
 DuckDB works within a memory limit and spills to a folder beside FILE, removed afterwards: 1.5 GiB (or
 60% of the machine's memory if less), or SEAMS_MEMORY_LIMIT (`8GB`, `512MiB`, or a share such as `50%`).
 """
@@ -41,7 +42,6 @@ from pipelines import workspace as workspace_module
 from pipelines.config import Config, WorkspaceError
 from pipelines.contract import TABLES
 
-MODELS = model_plan.MODELS
 MACROS = Path(__file__).parent / "macros.sql"
 # Dependency order. Each file is one `select`; the runner adds `create table <file name> as`.
 MODEL_ORDER = [
@@ -76,7 +76,7 @@ MODEL_ORDER = [
     "marts/org_changes",
     "marts/org_change_comparison",
 ]
-# Tables that only exist while building: dropped before the file is swapped in.
+# Tables that only exist while building, in memory: never written to the built file.
 _SCRATCH_PREFIXES = ("raw_", "typed_", "dropped_", "valid_")
 
 
