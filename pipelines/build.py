@@ -146,7 +146,15 @@ def _build_and_swap(workspace_dir: Path, out: Path, progress: Progress, started:
     tmp = out.with_name(f"{out.name}.{uuid.uuid4().hex[:8]}.tmp")
     stage = stage_cache.Stage(out, files)
     try:
-        result = _build_into(tmp, out, workspace_dir, config, files, started, progress, stage)
+        try:
+            result = _build_into(tmp, out, workspace_dir, config, files, started, progress, stage)
+        except duckdb.OutOfMemoryException as exc:
+            # DuckDB spills to disk beyond its memory limit, as long as that disk has room.
+            raise WorkspaceError(
+                f"{workspace_dir}: the build needed more than its memory limit ({memory_limit()}) and the disk "
+                f"holding {out.parent} had no room left to spill to; free disk space there, or raise "
+                "SEAMS_MEMORY_LIMIT (for example 8GB or 60%), and build again — the previous build keeps serving"
+            ) from exc
         progress("Swapping the new build in")
         # Kept before the swap: a link pinned to this build resolves as soon as anyone can see it.
         kept = builds.keep(out, tmp, result.build_id)

@@ -327,6 +327,34 @@ def test_the_build_works_within_a_memory_limit_and_spills_beside_its_output(buil
     assert spill.parent == out.parent and not spill.exists()
 
 
+def test_a_build_with_no_room_to_spill_fails_with_the_fix_and_the_last_build_keeps_serving(tmp_path, monkeypatch):
+    workspace = tmp_path / "demo"
+    shutil.copytree(ROOT / "data" / "demo", workspace)
+    out = tmp_path / "out" / "seams.duckdb"
+    first = build(workspace, out)
+    served = out.read_bytes()
+    # A disk with 1 MB free beside the output, as DuckDB sees it, and a limit the demo cannot fit in.
+    real_connect = build_module.connect
+
+    def connect(path, settings=None):
+        return real_connect(path, {**settings, "max_temp_directory_size": "1MB"})
+
+    monkeypatch.setattr(build_module, "connect", connect)
+    monkeypatch.setenv("SEAMS_MEMORY_LIMIT", "24MB")
+    append(workspace / "tickets.csv", "999999,2026-10-05T10:00:00Z,2026-10-06T10:00:00Z,Solved,,sso,normal\n")
+
+    with pytest.raises(WorkspaceError) as error:
+        build(workspace, out)
+
+    assert str(error.value) == (
+        f"{workspace}: the build needed more than its memory limit (24MB) and the disk holding {out.parent} had no "
+        "room left to spill to; free disk space there, or raise SEAMS_MEMORY_LIMIT (for example 8GB or 60%), and "
+        "build again — the previous build keeps serving"
+    )
+    assert out.read_bytes() == served
+    assert query(out, "select build_id from build_info") == [(first.build_id,)]
+
+
 @pytest.mark.parametrize(
     ("setting", "expected"),
     [
