@@ -264,12 +264,7 @@ def _build_into(
             hashes = {path: pool.submit(workspace_module.file_sha256, path) for path in stage.hash_order()}
             stage.plan(hashes)
             changed = _start_file(con, tmp, out, key, stage)
-            unchanged = f"; {len(stage.reuse)} unchanged tables are reused" if stage.reuse else ""
-            progress(f"Reading {sum(len(files[t]) for t in files if t not in stage.reuse)} export files{unchanged}")
-            reads = _read_all(con, files, timings, stage)
-            progress("Validating rows (rejects, duplicates)")
-            _validate_all(con, timings, skip=set(stage.reuse))
-            _check_survivors(con, config, reads)
+            reads = read_and_validate(con, config, files, timings, stage, progress)
             t0 = time.perf_counter()
             for table in files:
                 if table not in stage.reuse:
@@ -379,6 +374,21 @@ def _write_config_tables(con, config: Config):
     )
 
 
+def read_and_validate(
+    con, config: Config, files: dict, timings: dict, stage: stage_cache.Stage, progress: Progress
+) -> list[read.FileRead]:
+    """Every export read and validated into `valid_<table>` and `rejects` (tables `stage` reuses come
+    from their entries); raises WorkspaceError when a required file has no row left. Also the first
+    half of a Spark build (pipelines/spark_build.py)."""
+    unchanged = f"; {len(stage.reuse)} unchanged tables are reused" if stage.reuse else ""
+    progress(f"Reading {sum(len(files[t]) for t in files if t not in stage.reuse)} export files{unchanged}")
+    reads = _read_all(con, files, timings, stage)
+    progress("Validating rows (rejects, duplicates)")
+    _validate_all(con, timings, skip=set(stage.reuse))
+    _check_survivors(con, config, reads)
+    return reads
+
+
 def _read_all(con, files: dict, timings: dict, stage: stage_cache.Stage) -> list[read.FileRead]:
     con.execute(
         'create table rejects (file varchar, line bigint, "column" varchar, value varchar, reason varchar, '
@@ -464,7 +474,7 @@ _COMPARED_ROWS = 200_000
 def _run_models(con, models: list, timings: dict, changed: set[str] | None):
     """Run `models` in order; with `changed` (a copy of the last build), only those downstream of it."""
     for model in models:
-        if changed is not None and not model_plan.reads_any(model, changed):
+        if changed is not None and not model.reads & changed:
             continue
         t0 = time.perf_counter()
         if changed is not None:

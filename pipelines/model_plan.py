@@ -8,27 +8,27 @@ models on the same config: `models_key` hashes the text of every model as it run
 SQL and parameters included), the macros, this module and build.py, the config tables' rows, the
 tables present and DuckDB's version; build_info records it. Otherwise every model runs.
 
-A model's inputs are found by name in its text: any word that is the name of a table the build makes.
-A word in a comment or a column of the same name only adds an input, so a model may run without need,
-never the other way round.
+A model's inputs are the tables its SQL reads, found in sqlglot's syntax tree (both engines use them:
+the Spark build runs a model once the models it reads are made). A common table expression named
+like a table only adds an input, so a model may run without need, never the other way round.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import sqlglot
+from sqlglot import exp
 
 from pipelines import kpis
 from pipelines.config import Config
 
 MODELS = Path(__file__).parent / "models"
 _CODE = [Path(__file__), Path(__file__).parent / "build.py", Path(__file__).parent / "macros.sql"]
-_WORD = re.compile(r"[a-z_][a-z0-9_]*")
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class Model:
     name: str
     sql: str
     params: tuple
+    reads: frozenset[str]  # the tables (and common table expressions) its SQL reads, lower-cased
 
 
 def models(order: list[str], config: Config) -> list[Model]:
@@ -47,13 +48,13 @@ def models(order: list[str], config: Config) -> list[Model]:
             sql, params = kpis.function_rows_sql(config)
         else:
             sql, params = (MODELS / f"{path}.sql").read_text(), []
-        found.append(Model(name, sql, tuple(params)))
+        found.append(Model(name, sql, tuple(params), tables_read(sql)))
     return found
 
 
-def reads_any(model: Model, tables: set[str]) -> bool:
-    """Whether `model` reads one of `tables` (by name, anywhere in its text)."""
-    return bool(tables & set(_WORD.findall(model.sql.lower())))
+def tables_read(sql: str) -> frozenset[str]:
+    """The names of the tables (and common table expressions) that `sql` reads, lower-cased."""
+    return frozenset(table.name.lower() for table in sqlglot.parse_one(sql, read="duckdb").find_all(exp.Table))
 
 
 def models_key(con: duckdb.DuckDBPyConnection, all_models: list[Model], tables: list[str]) -> str:

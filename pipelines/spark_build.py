@@ -97,13 +97,11 @@ def _build_into(tmp: Path, root: Path, config, files: dict, spark, started: floa
     )
     try:
         duckdb_build._write_config_tables(con, config)
-        progress(f"Reading {sum(len(f) for f in files.values())} export files")
         hashes = {f.path: workspace_module.file_sha256(f.path) for fs in files.values() for f in fs}
         # No staged tables are reused: a Spark build reads every export (stage_cache.Stage, never planned).
-        reads = duckdb_build._read_all(con, files, steps, stage_cache.Stage(tmp / "unused", files))
-        progress("Validating rows (rejects, duplicates)")
-        duckdb_build._validate_all(con, steps)
-        duckdb_build._check_survivors(con, config, reads)
+        reads = duckdb_build.read_and_validate(
+            con, config, files, steps, stage_cache.Stage(tmp / "unused", files), progress
+        )
         t0 = time.perf_counter()
         handed = [f"valid_{name}" for name in TABLES] + list(CONFIG_TABLES)
         for name in handed:
@@ -119,7 +117,7 @@ def _build_into(tmp: Path, root: Path, config, files: dict, spark, started: floa
         models, names_read = {}, {}
         for model in model_plan.models(duckdb_build.MODEL_ORDER, config):
             # A model waits for the earlier models it names (MODEL_ORDER is their order).
-            names_read[model.name] = spark_sql.tables_read(model.sql) & set(models)
+            names_read[model.name] = model.reads & set(models)
             models[model.name] = functools.partial(_translated, model, tables)
         steps |= {f"model/{name}": s for name, s in tables.run_all(models, names_read).items()}
 

@@ -124,11 +124,6 @@ def to_spark(
     return tree.sql(dialect="spark", unsupported_level=ErrorLevel.RAISE)
 
 
-def tables_read(sql: str) -> set[str]:
-    """The names of the tables (and common table expressions) that `sql` reads, lower-cased."""
-    return {table.name.lower() for table in sqlglot.parse_one(sql, read="duckdb").find_all(exp.Table)}
-
-
 def parse(sql: str, params: Sequence = ()) -> exp.Expression:
     """The tree of one DuckDB statement, each `?` replaced by the literal of its parameter."""
     # Number the markers first (`?` -> `$1`, found by the tokenizer, so never inside a string or a
